@@ -23,5 +23,3 @@ type ExplainCmd struct {
 // Run explains.
 func (c *ExplainCmd) Run(env *Env) error { return errors.New("not yet") }
 
-// Run plays the demo.
-func (c *DemoCmd) Run(env *Env) error { return errors.New("not yet") }

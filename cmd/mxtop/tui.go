@@ -14,8 +14,5 @@ type WatchCmd struct {
 // Run starts the TUI.
 func (c *WatchCmd) Run(env *Env) error { return errors.New("the live TUI is not built yet (#4); use mxtop report") }
 
-// DemoCmd runs the TUI on demo traffic, or prints demo lines.
-type DemoCmd struct {
-	Emit int64 `help:"Print N demo log lines to stdout and exit." placeholder:"N"`
-	Seed int64 `help:"Generator seed: the same seed gives the same bytes." default:"1"`
-}
+// runTUI plays the demo in the live TUI. TODO(#4).
+func (c *DemoCmd) runTUI(env *Env) error { return errors.New("the live TUI is not built yet (#4)") }
