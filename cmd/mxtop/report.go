@@ -22,4 +22,3 @@ type ExplainCmd struct {
 
 // Run explains.
 func (c *ExplainCmd) Run(env *Env) error { return errors.New("not yet") }
-

@@ -12,7 +12,9 @@ type WatchCmd struct {
 }
 
 // Run starts the TUI.
-func (c *WatchCmd) Run(env *Env) error { return errors.New("the live TUI is not built yet (#4); use mxtop report") }
+func (c *WatchCmd) Run(env *Env) error {
+	return errors.New("the live TUI is not built yet (#4); use mxtop report")
+}
 
 // runTUI plays the demo in the live TUI. TODO(#4).
 func (c *DemoCmd) runTUI(env *Env) error { return errors.New("the live TUI is not built yet (#4)") }
