@@ -14,9 +14,14 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"net/netip"
 	"time"
+
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/store"
 )
 
 // Errors the engine's actions return; callers check them with errors.Is.
@@ -33,4 +38,26 @@ type BanRequest struct {
 	Duration time.Duration // 0 = the configured default
 	Reason   string        // empty = built from the IP's verdict and counts
 	Force    bool          // the operator confirmed banning a scanner
+}
+
+// Firewall is the ban layer as the engine uses it; *firewall.Manager implements it. The engine
+// calls it from one action worker goroutine only, never from its loop.
+type Firewall interface {
+	Ban(ctx context.Context, req firewall.Request) (firewall.Result, error)
+	Unban(ctx context.Context, p netip.Prefix) (firewall.Result, error)
+	SetWhitelist(ctx context.Context, p netip.Prefix, on bool) (firewall.Result, error)
+	Bans(ctx context.Context) ([]firewall.Ban, error)
+	Whitelist() []netip.Prefix
+}
+
+// Config tunes the engine. The zero value works: defaults are filled in by New.
+type Config struct {
+	Classify classify.Config
+	Limits   store.Limits
+	// Refresh is the snapshot interval: default 100 ms, clamped to 50 ms … 1 s.
+	Refresh time.Duration
+	// ReadOnly refuses every action with ErrReadOnly.
+	ReadOnly bool
+	// BanFor is the default ban duration (0 = permanent); the CLI default is 7 days.
+	BanFor time.Duration
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/parse"
 	"github.com/mxtop/mxtop/engine/source"
 )
@@ -35,7 +36,8 @@ type Snapshot struct {
 	// snapshot costs O(changed IPs), not O(tracked IPs); never modify a Row.
 	Rows []*Row
 
-	Banned      int            // prefixes currently banned
+	Bans        []firewall.Ban // active bans, newest first
+	Banned      int            // len(Bans)
 	Whitelist   []netip.Prefix // the operator's whitelist (configured and added at run time)
 	ReadOnly    bool           // actions are disabled
 	FirewallErr string         // last firewall problem, one line, empty when none
