@@ -1,0 +1,117 @@
+package source
+
+import (
+	"bytes"
+	"io"
+	"time"
+)
+
+// ChunkSize is how much a source reads at once. One read of 1 MiB holds about ten thousand mail
+// log lines, so the per-read and per-batch costs vanish next to the per-byte cost of finding
+// newlines, which bytes.IndexByte does with SIMD.
+const ChunkSize = 1 << 20
+
+// minFree is the free room under which the cutter starts a new chunk instead of reading a few
+// bytes at a time into the end of the old one.
+const minFree = 64 << 10
+
+// cutter cuts lines out of big read chunks without a per-line allocation: Line.Text is a
+// sub-slice of the chunk (with its capacity clipped, so a receiver's append cannot reach the
+// next line). A chunk is written only past the bytes already handed out, so batches that share
+// a chunk never see a byte change; when the chunk is full the unfinished line is copied into a
+// fresh one and the old chunk belongs to the batches that point into it.
+//
+// cutter is not safe for concurrent use; one source goroutine owns it.
+type cutter struct {
+	buf  []byte // current chunk; buf[:w] holds data
+	r    int    // start of the first line not yet cut
+	w    int    // end of the data read so far
+	skip bool   // inside the tail of an overlong line that was already cut and delivered
+
+	truncated int64 // lines cut at MaxLineBytes
+}
+
+// readFrom does one Read from rd into the chunk, starting a new chunk first when the current one
+// has too little room left. It returns what rd.Read returned.
+func (c *cutter) readFrom(rd io.Reader) (int, error) {
+	if c.buf == nil || len(c.buf)-c.w < minFree {
+		c.renew()
+	}
+	n, err := rd.Read(c.buf[c.w:])
+	c.w += n
+	return n, err
+}
+
+// renew starts a new chunk and carries the unfinished line over. The unfinished line is never
+// longer than MaxLineBytes+1 (cut enforces it), so it always fits.
+func (c *cutter) renew() {
+	nb := make([]byte, ChunkSize)
+	n := copy(nb, c.buf[c.r:c.w])
+	c.buf, c.r, c.w = nb, 0, n
+}
+
+// cut appends every complete line read so far to lines, stamped with t, and returns the slice.
+// A line longer than MaxLineBytes is delivered cut as soon as it is known to be too long, and the
+// rest of it, up to its newline, is dropped.
+func (c *cutter) cut(lines []Line, t time.Time) []Line {
+	buf := c.buf[:c.w]
+	for c.r < c.w {
+		i := bytes.IndexByte(buf[c.r:], '\n')
+		if i < 0 {
+			break
+		}
+		end := c.r + i
+		if c.skip {
+			c.skip = false
+		} else {
+			lines = append(lines, Line{Time: t, Text: c.text(c.r, end)})
+		}
+		c.r = end + 1
+	}
+	if c.skip {
+		c.r = c.w // still inside the dropped tail
+		return lines
+	}
+	if pending := c.w - c.r; pending > MaxLineBytes+1 || (pending == MaxLineBytes+1 && buf[c.w-1] != '\r') {
+		lines = append(lines, Line{Time: t, Text: buf[c.r : c.r+MaxLineBytes : c.r+MaxLineBytes]})
+		c.truncated++
+		c.skip = true
+		c.r = c.w
+	}
+	return lines
+}
+
+// text returns buf[from:to] without a trailing \r, cut at MaxLineBytes.
+func (c *cutter) text(from, to int) []byte {
+	if to > from && c.buf[to-1] == '\r' {
+		to--
+	}
+	if to-from > MaxLineBytes {
+		to = from + MaxLineBytes
+		c.truncated++
+	}
+	return c.buf[from:to:to]
+}
+
+// flush appends the unfinished last line (a file that does not end in a newline) to lines.
+func (c *cutter) flush(lines []Line, t time.Time) []Line {
+	if c.skip {
+		c.skip = false
+		c.r = c.w
+		return lines
+	}
+	if c.r < c.w {
+		lines = append(lines, Line{Time: t, Text: c.text(c.r, c.w)})
+		c.r = c.w
+	}
+	return lines
+}
+
+// pending reports whether an unfinished line is buffered.
+func (c *cutter) pending() bool { return c.r < c.w || c.skip }
+
+// reset forgets any buffered data, for a followed file that was truncated or replaced.
+func (c *cutter) reset() {
+	c.r, c.w, c.skip = 0, 0, false
+	c.buf = nil
+}
