@@ -112,6 +112,8 @@ type Event struct {
 	AuthFailures int
 	// Rule names the rule that matched, for `mxtop explain` and tests: "postscreen PREGREET".
 	Rule string
+
+	tagged []byte // the line from its syslog tag on (Dovecot 2.4 puts the client in the tag)
 }
 
 // Daemon is the mail daemon that wrote a line, from the last element of its syslog tag.

@@ -1,0 +1,241 @@
+// Package parse turns one raw log line into an Event: its framing, time, program, kind, attack
+// category and client IP. The client IP is taken only from its position in the line for the
+// rule that matched — after "from ", "warning: ", "rip=" or in a passdb "driver(user,IP)" — and
+// never by searching the line for anything that looks like an address, because HELO names,
+// envelope addresses, user names and PREGREET payloads are written by the attacker.
+//
+// The package is pure: no I/O, no clock reads (a Parser is given a reference time), no globals
+// that change. A Parser is not safe for concurrent use; give each goroutine its own.
+package parse
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/source"
+)
+
+// MaxLineBytes is the longest line parsed; longer input is cut to it first (the sources cut
+// at the same length).
+const MaxLineBytes = source.MaxLineBytes
+
+// Parser parses lines. The zero value is ready to use, with classic-syslog times read as UTC
+// and their year inferred from the wall clock.
+type Parser struct {
+	// Loc is the zone of classic syslog stamps, which carry none (docker-mailserver's default is
+	// UTC). Nil means UTC.
+	Loc *time.Location
+	// Now is the reference for inferring a classic syslog stamp's year when the transport gave
+	// no time. Zero means time.Now at each call.
+	Now time.Time
+
+	ts      tsCache
+	inner   tsCache
+	jsonBuf []byte
+}
+
+// Parse parses line into ev and reports whether the line was written by a mail daemon. at is
+// the transport's timestamp (zero when none). ev's byte slices point into line, or into p's
+// buffer for json-file records; they are valid until the next call.
+func (p *Parser) Parse(line []byte, at time.Time, ev *Event) bool {
+	*ev = Event{}
+	if len(line) > MaxLineBytes {
+		line = line[:MaxLineBytes]
+	}
+	if len(line) > 0 && line[0] == '{' {
+		text, ts, ok := source.DecodeJSONFileRecord(line, p.jsonBuf[:0])
+		if ok {
+			p.jsonBuf = text[:0]
+			ev.Framing = FrameJSONFile
+			line, at = text, ts
+		}
+	}
+	rest := p.header(line, at, ev)
+	if ev.Daemon == DaemonNone {
+		// A bare message, or a header whose program is not a mail daemon: recognise the message
+		// by its own shape only when no program was named.
+		if len(ev.Program) != 0 {
+			return false
+		}
+		return parseBare(rest, ev)
+	}
+	ev.Message = rest
+	switch ev.Daemon {
+	case DaemonSMTPD:
+		smtpd(rest, ev)
+	case DaemonPostscreen:
+		postscreen(rest, ev)
+	case DaemonDNSBLog:
+		dnsblog(rest, ev)
+	case DaemonDovecot:
+		dovecot(ev.Program, rest, ev)
+	default:
+		postfixOther(rest, ev)
+	}
+	return true
+}
+
+// header strips the framing (docker -t prefix, syslog stamp, host, program tag) and fills
+// ev.Framing, Time, Program, PID and Daemon. It returns the message.
+func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
+	loc := p.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	ref := at
+	if ref.IsZero() {
+		ref = p.Now
+	}
+	var t time.Time
+	var n int
+	ok := false
+	if len(line) > 20 && line[0] >= '0' && line[0] <= '9' {
+		t, n, ok = p.ts.rfc3339(line)
+		if ok && n < len(line) && line[n] == ' ' {
+			rest := line[n+1:]
+			// docker logs -t: a transport stamp in front of the container's own line.
+			if t2, n2, ok2 := p.inner.rfc3339(rest); ok2 && n2 < len(rest) && rest[n2] == ' ' {
+				setFraming(ev, FrameDockerTS)
+				ref, t, n, line = t, t2, n2, rest
+			} else if t2, n2, ok2 := p.inner.bsd(rest, t, loc); ok2 {
+				setFraming(ev, FrameDockerTS)
+				ref, t, n, line = t, t2, n2, rest
+			} else if ev.Framing == FrameBare {
+				ev.Framing = FrameRFC3339
+			}
+		} else if ok && n < len(line) && line[n] >= 'a' && line[n] <= 'z' {
+			setFraming(ev, FrameRFC3339) // host glued to the stamp
+		} else {
+			ok = false
+		}
+	} else if len(line) > 16 && line[0] >= 'A' && line[0] <= 'S' {
+		t, n, ok = p.ts.bsd(line, ref, loc)
+		if ok {
+			setFraming(ev, FrameSyslog)
+		}
+	} else if len(line) > 25 && line[0] == '@' {
+		t, n, ok = tai64n(line)
+		if ok {
+			setFraming(ev, FrameTAI64N)
+		}
+	}
+	if !ok {
+		ev.Time = at
+		return programTag(line, ev, true)
+	}
+	ev.Time = t
+	if ev.Framing == FrameDockerTS && ev.Time.IsZero() {
+		ev.Time = ref
+	}
+	rest := line[n:]
+	if len(rest) == 0 {
+		return rest
+	}
+	if rest[0] != ' ' {
+		// A host glued to the stamp ("…45.974296k2dls dovecot[27885]: …"): skip it.
+		glued, ok := skipToken(rest)
+		if !ok {
+			return rest
+		}
+		if msg, ok := tag(glued, ev, false); ok {
+			return msg
+		}
+		return glued
+	}
+	return programTag(rest[1:], ev, false)
+}
+
+func setFraming(ev *Event, f Framing) {
+	if ev.Framing == FrameBare {
+		ev.Framing = f
+	}
+}
+
+// programTag reads "[host ]prog[pid]: " and returns the message after it. The host is absent
+// in some syslog setups and in bare "prog[pid]: msg" lines (bare is true: no stamp was seen).
+func programTag(b []byte, ev *Event, bare bool) []byte {
+	if r, ok := cut(b, "Info: "); ok { // a log level where the host should be
+		b = r
+	}
+	if msg, ok := tag(b, ev, bare); ok {
+		return msg
+	}
+	if !bare {
+		if rest, ok := skipToken(b); ok {
+			if msg, ok := tag(rest, ev, false); ok {
+				return msg
+			}
+		}
+	}
+	return b
+}
+
+// tag parses "prog[pid]: " or "prog: " at the start of b. A tag has no spaces; Dovecot 2.4's
+// "auth(user,ip,sasl:login)<session>: " is accepted as a tag whose program is "auth". With
+// strict (no stamp before it), a non-mail program needs its [pid], so that bare messages such as
+// "warning: …" or "NOQUEUE: reject: …" are not mistaken for tags.
+func tag(b []byte, ev *Event, strict bool) ([]byte, bool) {
+	end := bytes.Index(b, []byte(": "))
+	if end <= 0 {
+		return nil, false
+	}
+	t := b[:end]
+	if bytes.IndexByte(t, ' ') >= 0 {
+		return nil, false
+	}
+	name := t
+	var pid int
+	hasPID := false
+	if i := bytes.IndexByte(t, '['); i > 0 && t[len(t)-1] == ']' {
+		name = t[:i]
+		var k int
+		pid, k = atoi(t[i+1 : len(t)-1])
+		if k != len(t)-i-2 {
+			return nil, false
+		}
+		hasPID = true
+	}
+	d := daemonOf(name)
+	if d == DaemonNone {
+		if !looksLikeProgram(name) || strict && !hasPID {
+			return nil, false
+		}
+	}
+	ev.Program, ev.PID, ev.Daemon, ev.tagged = name, int32(pid), d, b
+	return b[end+2:], true
+}
+
+// looksLikeProgram accepts syslog tags of other programs (cron, amavis, opendkim, …) so their
+// lines are recognised as not-mail rather than parsed as bare messages.
+func looksLikeProgram(name []byte) bool {
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '/' || c == '.') {
+			return false
+		}
+	}
+	return len(name) > 0
+}
+
+// daemonOf classifies a syslog tag by its last path element: postfix/submission/smtpd and
+// postfix-incoming/smtpd are both smtpd.
+func daemonOf(name []byte) Daemon {
+	last := name
+	if i := bytes.LastIndexByte(name, '/'); i >= 0 {
+		last = name[i+1:]
+	}
+	postfix := bytes.HasPrefix(name, []byte("postfix"))
+	switch {
+	case string(last) == "smtpd" && (postfix || len(last) != len(name)):
+		return DaemonSMTPD
+	case string(last) == "postscreen":
+		return DaemonPostscreen
+	case string(last) == "dnsblog":
+		return DaemonDNSBLog
+	case postfix, string(name) == "postgrey":
+		return DaemonPostfixOther
+	case bytes.HasPrefix(name, []byte("dovecot")), bytes.HasSuffix(name, []byte("-login")),
+		string(name) == "auth", bytes.HasPrefix(name, []byte("auth-worker")), bytes.HasPrefix(name, []byte("auth(")):
+		return DaemonDovecot
+	}
+	return DaemonNone
+}

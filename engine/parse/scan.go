@@ -1,0 +1,137 @@
+package parse
+
+import (
+	"bytes"
+	"net/netip"
+)
+
+// parseIP parses an IPv4 or IPv6 literal and unmaps IPv4-mapped IPv6. IPv4, the common case,
+// is parsed by hand without allocating; IPv6 goes through netip.
+func parseIP(b []byte) (netip.Addr, bool) {
+	if len(b) == 0 || len(b) > 45 {
+		return netip.Addr{}, false
+	}
+	if a, ok := parseIPv4(b); ok {
+		return a, true
+	}
+	if bytes.IndexByte(b, ':') < 0 || bytes.IndexByte(b, '%') >= 0 {
+		return netip.Addr{}, false // not v6, or a zone, which no client address carries
+	}
+	a, err := netip.ParseAddr(string(b))
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
+
+func parseIPv4(b []byte) (netip.Addr, bool) {
+	var ip [4]byte
+	field, n, digits := 0, 0, 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 && n == 0 {
+				return netip.Addr{}, false // leading zero: netip rejects these too
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && field < 3:
+			ip[field] = byte(n)
+			field++
+			n, digits = 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if field != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	ip[3] = byte(n)
+	return netip.AddrFrom4(ip), true
+}
+
+// hostIP parses Postfix's client field "host[ip]" at the start of b, with an optional ":port"
+// after the bracket. It returns the host name, the address and the rest of b after the field.
+// The host is a DNS name or "unknown": it never contains '[' or a space.
+func hostIP(b []byte) (host []byte, ip netip.Addr, rest []byte, ok bool) {
+	open := bytes.IndexByte(b, '[')
+	if open < 0 || bytes.IndexByte(b[:open], ' ') >= 0 {
+		return nil, netip.Addr{}, nil, false
+	}
+	end := bytes.IndexByte(b[open:], ']')
+	if end < 0 {
+		return nil, netip.Addr{}, nil, false
+	}
+	end += open
+	ip, ok = parseIP(b[open+1 : end])
+	if !ok {
+		return nil, netip.Addr{}, nil, false
+	}
+	rest = skipPort(b[end+1:])
+	return b[:open], ip, rest, true
+}
+
+// bracketIP parses postscreen's client field "[ip]:port" at the start of b.
+func bracketIP(b []byte) (netip.Addr, []byte, bool) {
+	if len(b) == 0 || b[0] != '[' {
+		return netip.Addr{}, nil, false
+	}
+	_, ip, rest, ok := hostIP(b)
+	return ip, rest, ok
+}
+
+func skipPort(b []byte) []byte {
+	if len(b) < 2 || b[0] != ':' || b[1] < '0' || b[1] > '9' {
+		return b
+	}
+	i := 1
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return b[i:]
+}
+
+// cut returns what follows prefix when b starts with it.
+func cut(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return nil, false
+	}
+	return b[len(prefix):], true
+}
+
+// skipToken skips one space-free token and the single space after it.
+func skipToken(b []byte) ([]byte, bool) {
+	i := bytes.IndexByte(b, ' ')
+	if i <= 0 {
+		return nil, false
+	}
+	return b[i+1:], true
+}
+
+// atoi parses a small non-negative decimal at the start of b.
+func atoi(b []byte) (int, int) {
+	n, i := 0, 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' && i < 9 {
+		n = n*10 + int(b[i]-'0')
+		i++
+	}
+	return n, i
+}
+
+// lastField returns the value of the last "key" occurrence (e.g. " helo=<"), up to closing
+// byte end. Postfix writes helo= last, after attacker-controlled from=/to=, so the last
+// occurrence is the real one.
+func lastField(b []byte, key string, end byte) []byte {
+	i := bytes.LastIndex(b, []byte(key))
+	if i < 0 {
+		return nil
+	}
+	v := b[i+len(key):]
+	if j := bytes.IndexByte(v, end); j >= 0 {
+		return v[:j]
+	}
+	return nil
+}
