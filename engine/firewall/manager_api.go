@@ -34,4 +34,7 @@ type Ban struct {
 	Packets  uint64 // dropped packets counted by the kernel, when the backend can tell
 	Bytes    uint64
 	Manual   bool // a DROP rule someone added to the chain by hand; not in mxtop's state
+	// Active is true when the kernel holds the ban; false means the state file has it but the
+	// kernel lost it (reboot, flushed set) or timed it out: NOT ENFORCED until Restore.
+	Active bool
 }
