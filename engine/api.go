@@ -2,8 +2,12 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"sync"
+	"time"
 
+	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/source"
 )
@@ -15,40 +19,150 @@ type Engine struct {
 	src     source.Source
 	fw      Firewall
 	updates chan *Snapshot
+	actions chan action
+	queries chan linesQuery
+
+	mu  sync.Mutex // protects err
+	err error
 }
 
 // New returns an engine reading src and banning through fw (nil fw: actions return
 // ErrNoFirewall).
 func New(cfg Config, src source.Source, fw Firewall) *Engine {
-	return &Engine{cfg: cfg, src: src, fw: fw, updates: make(chan *Snapshot, 1)}
+	switch {
+	case cfg.Refresh == 0:
+		cfg.Refresh = 100 * time.Millisecond
+	case cfg.Refresh < 50*time.Millisecond:
+		cfg.Refresh = 50 * time.Millisecond
+	case cfg.Refresh > time.Second:
+		cfg.Refresh = time.Second
+	}
+	return &Engine{
+		cfg: cfg, src: src, fw: fw,
+		updates: make(chan *Snapshot, 1),
+		actions: make(chan action),
+		queries: make(chan linesQuery),
+	}
 }
-
-// Run reads the source until ctx is done or the source fails for good. TODO(#2): the loop.
-func (e *Engine) Run(ctx context.Context) error { <-ctx.Done(); close(e.updates); return nil }
 
 // Updates delivers snapshots, newest only: an unread snapshot is replaced by a newer one. It is
 // closed when Run returns.
 func (e *Engine) Updates() <-chan *Snapshot { return e.updates }
 
 // Err tells why Updates was closed; nil while running or after a clean stop.
-func (e *Engine) Err() error { return nil }
+func (e *Engine) Err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
+}
 
-// Ban bans req.IP (or its prefix) after the policy checks.
+type actionKind uint8
+
+const (
+	actBan actionKind = iota
+	actUnban
+	actWhitelist
+	actUnwhitelist
+)
+
+type action struct {
+	kind  actionKind
+	ban   BanRequest
+	p     netip.Prefix
+	req   firewall.Request // filled in by the loop from the store
+	reply chan actionReply
+}
+
+type actionReply struct {
+	res firewall.Result
+	err error
+}
+
+type linesQuery struct {
+	ip    netip.Addr
+	reply chan []RawLine
+}
+
+func (e *Engine) do(ctx context.Context, a action) (firewall.Result, error) {
+	if e.cfg.ReadOnly {
+		return firewall.Result{}, ErrReadOnly
+	}
+	if e.fw == nil {
+		return firewall.Result{}, ErrNoFirewall
+	}
+	a.reply = make(chan actionReply, 1)
+	select {
+	case e.actions <- a:
+	case <-ctx.Done():
+		return firewall.Result{}, ctx.Err()
+	}
+	select {
+	case r := <-a.reply:
+		return r.res, r.err
+	case <-ctx.Done():
+		return firewall.Result{}, ctx.Err()
+	}
+}
+
+// Ban bans req.IP (or the /Bits prefix around it) after the firewall's policy checks. The
+// request carries the IP's verdict and counts from the store, so the firewall can refuse a
+// scanner without Force and record the evidence.
 func (e *Engine) Ban(ctx context.Context, req BanRequest) (firewall.Result, error) {
-	return firewall.Result{}, ErrNoFirewall
+	if !req.IP.IsValid() {
+		return firewall.Result{}, fmt.Errorf("ban: invalid IP")
+	}
+	return e.do(ctx, action{kind: actBan, ban: req})
 }
 
 // Unban lifts the ban on p.
 func (e *Engine) Unban(ctx context.Context, p netip.Prefix) (firewall.Result, error) {
-	return firewall.Result{}, ErrNoFirewall
+	return e.do(ctx, action{kind: actUnban, p: p})
 }
 
 // Whitelist adds p to (on) or removes it from the whitelist.
 func (e *Engine) Whitelist(ctx context.Context, p netip.Prefix, on bool) (firewall.Result, error) {
-	return firewall.Result{}, ErrNoFirewall
+	k := actWhitelist
+	if !on {
+		k = actUnwhitelist
+	}
+	return e.do(ctx, action{kind: k, p: p})
 }
 
 // Lines returns the raw lines kept for ip, oldest first.
 func (e *Engine) Lines(ctx context.Context, ip netip.Addr) ([]RawLine, error) {
-	return nil, nil
+	q := linesQuery{ip: ip, reply: make(chan []RawLine, 1)}
+	select {
+	case e.queries <- q:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case l := <-q.reply:
+		return l, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// classifierWith rebuilds the verdict rules with the firewall's whitelist.
+func classifierWith(cfg classify.Config, wl []netip.Prefix) *classify.Classifier {
+	cfg.Whitelist = mergePrefixes(cfg.Whitelist, wl)
+	return classify.New(cfg)
+}
+
+func mergePrefixes(a, b []netip.Prefix) []netip.Prefix {
+	out := append([]netip.Prefix(nil), a...)
+	for _, p := range b {
+		dup := false
+		for _, q := range out {
+			if q == p {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, p)
+		}
+	}
+	return out
 }

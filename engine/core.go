@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
+)
+
+// Core is the single-threaded heart shared by the live engine and `mxtop report`: parse,
+// classify and store every line, and turn the store into rows. It is not safe for concurrent
+// use; the engine loop (or the report command) owns it.
+type Core struct {
+	parser   parse.Parser
+	store    *store.Store
+	cls      *classify.Classifier
+	counters Counters
+	status   source.Status
+	ev       parse.Event
+
+	rows          map[netip.Addr]*Row // last built row per IP, reused while the IP is unchanged
+	bans          []firewall.Ban
+	shapes        map[string]int64 // unmatched line shapes → count (see Unmatched)
+	keepUnmatched bool
+}
+
+// NewCore returns a core with the given verdict rules and store limits.
+func NewCore(cls classify.Config, lim store.Limits) *Core {
+	return &Core{
+		store: store.New(lim),
+		cls:   classify.New(cls),
+		rows:  make(map[netip.Addr]*Row),
+	}
+}
+
+// SetParserNow sets the reference time for inferring the year of classic syslog stamps.
+func (c *Core) SetParserNow(t time.Time) { c.parser.Now = t }
+
+// KeepUnmatched makes the core group unrecognised mail-daemon lines by shape (report --unmatched).
+func (c *Core) KeepUnmatched() { c.keepUnmatched, c.shapes = true, make(map[string]int64) }
+
+// Ingest processes one batch from a source.
+func (c *Core) Ingest(b source.Batch) {
+	if b.Status != nil {
+		c.status = *b.Status
+		c.counters.Truncated = b.Status.Truncated
+	}
+	for i := range b.Lines {
+		c.Line(b.Lines[i].Text, b.Lines[i].Time)
+	}
+}
+
+// Line processes one line.
+func (c *Core) Line(text []byte, at time.Time) {
+	c.counters.Lines++
+	ev := &c.ev
+	if !c.parser.Parse(text, at, ev) {
+		return
+	}
+	c.counters.MailLines++
+	if ev.Kind == parse.Unknown {
+		c.counters.Unmatched++
+		if c.keepUnmatched {
+			c.noteUnmatched(ev)
+		}
+		return
+	}
+	c.counters.Events += int64(c.store.Add(ev, text))
+}
+
+// Store returns the store (for reading between Ingest calls).
+func (c *Core) Store() *store.Store { return c.store }
+
+// Classifier returns the verdict rules in force.
+func (c *Core) Classifier() *classify.Classifier { return c.cls }
+
+// Counters returns the line counters.
+func (c *Core) Counters() Counters {
+	n := c.counters
+	n.Evicted = c.store.Evicted()
+	return n
+}
+
+// Status returns the source's last reported status.
+func (c *Core) Status() source.Status { return c.status }
+
+// SetClassifier replaces the verdict rules (a whitelist change) and marks every row stale.
+func (c *Core) SetClassifier(cls *classify.Classifier) {
+	c.cls = cls
+	clear(c.rows)
+}
+
+// SetBans records the firewall's bans and marks every row stale, since a ban may cover many IPs.
+func (c *Core) SetBans(bans []firewall.Ban) {
+	c.bans = bans
+	clear(c.rows)
+}
+
+// Rows brings the row cache up to date with the store and returns every row sorted by Total
+// desc, LastSeen desc, IP asc: a total order, so rows never swap places on ties. Only IPs that
+// changed since the last call get a new Row.
+func (c *Core) Rows() []*Row {
+	changed, removed := c.store.Drain()
+	for _, a := range removed {
+		delete(c.rows, a)
+	}
+	if len(c.rows) == 0 && c.store.Len() > 0 {
+		c.store.Each(func(ip *store.IP) { c.rows[ip.Addr] = c.row(ip) })
+	} else {
+		for _, ip := range changed {
+			if c.store.Get(ip.Addr) == ip {
+				c.rows[ip.Addr] = c.row(ip)
+			}
+		}
+	}
+	out := make([]*Row, 0, len(c.rows))
+	for _, r := range c.rows {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, compareRows)
+	return out
+}
+
+func compareRows(a, b *Row) int {
+	if a.Total != b.Total {
+		return cmp.Compare(b.Total, a.Total)
+	}
+	if !a.LastSeen.Equal(b.LastSeen) {
+		return b.LastSeen.Compare(a.LastSeen)
+	}
+	return a.IP.Compare(b.IP)
+}
+
+func (c *Core) row(ip *store.IP) *Row {
+	v, reasons := c.cls.Verdict(ip)
+	r := &Row{
+		IP:         ip.Addr,
+		Verdict:    v,
+		Reasons:    reasons,
+		Host:       ip.Host,
+		Helo:       ip.Helo(),
+		Total:      ip.Total,
+		Counts:     ip.Counts,
+		RatePerMin: ip.RatePerMin(c.store.Newest()),
+		FirstSeen:  ip.First,
+		LastSeen:   ip.Last,
+		Delivered:  ip.Delivered,
+		Logins:     ip.Logins,
+		Prefix:     aggregate(ip.Addr),
+	}
+	_, r.Whitelisted = c.cls.Ignored(ip.Addr)
+	for _, b := range c.bans {
+		if b.Prefix.Contains(ip.Addr) {
+			r.Banned = true
+			break
+		}
+	}
+	return r
+}
+
+// aggregate returns the prefix an address is grouped under: IPv6 clients rotate through their
+// /64, so the /64 is the unit of an attacker; IPv4 stays a single address.
+func aggregate(a netip.Addr) netip.Prefix {
+	if a.Is4() {
+		return netip.PrefixFrom(a, 32)
+	}
+	p, _ := a.Prefix(64)
+	return p
+}
+
+// Snapshot builds an immutable snapshot of the current state.
+func (c *Core) Snapshot() *Snapshot {
+	s := &Snapshot{
+		LogTime:   c.store.Newest(),
+		Source:    c.status,
+		Counters:  c.Counters(),
+		EventRate: c.store.EventRate(),
+		Totals:    c.store.Totals(),
+		Rows:      c.Rows(),
+		Bans:      slices.Clone(c.bans),
+		Banned:    len(c.bans),
+		Whitelist: slices.Clone(c.cls.Config().Whitelist),
+	}
+	return s
+}

@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
+)
+
+// fwState is what the action worker reports after each firewall call.
+type fwState struct {
+	bans      []firewall.Ban
+	whitelist []netip.Prefix
+	err       error
+}
+
+// Run reads the source until ctx is done or the source fails for good, and closes Updates when
+// it returns. A finite source (a file, stdin) that ends is not an error: the engine keeps
+// serving its final state until ctx is done. Every goroutine Run starts has ended when it
+// returns.
+func (e *Engine) Run(ctx context.Context) error {
+	defer close(e.updates)
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	core := NewCore(e.cfg.Classify, e.cfg.Limits)
+	batches := make(chan source.Batch, 4)
+	srcDone := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		srcDone <- e.src.Run(ctx, batches)
+	}()
+
+	work := make(chan action, 16)
+	fwStates := make(chan fwState, 1)
+	if e.fw != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.worker(ctx, work, fwStates)
+		}()
+	}
+
+	l := loop{e: e, core: core, dirty: true}
+	ticker := time.NewTicker(e.cfg.Refresh)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case b := <-batches:
+			core.Ingest(b)
+			l.dirty = true
+		case err := <-srcDone:
+			srcDone = nil
+			for len(batches) > 0 { // the source has returned: nothing else will be sent
+				core.Ingest(<-batches)
+			}
+			l.publish()
+			if err != nil && ctx.Err() == nil {
+				e.mu.Lock()
+				e.err = err
+				e.mu.Unlock()
+				return err
+			}
+		case now := <-ticker.C:
+			l.tick(now)
+		case q := <-e.queries:
+			q.reply <- l.lines(q.ip)
+		case a := <-e.actions:
+			a.req = l.request(a)
+			select {
+			case work <- a:
+			default:
+				a.reply <- actionReply{err: errors.New("firewall busy: too many actions queued")}
+			}
+		case st := <-fwStates:
+			l.applyFirewall(st)
+		}
+	}
+}
+
+// loop is the state only the Run goroutine touches.
+type loop struct {
+	e       *Engine
+	core    *Core
+	dirty   bool
+	seq     uint64
+	fwErr   string
+	samples [20]rateSample // the last two seconds of ticks at 100 ms
+	nSample int
+}
+
+type rateSample struct {
+	at            time.Time
+	lines, events int64
+}
+
+func (l *loop) tick(now time.Time) {
+	c := l.core.Counters()
+	l.samples[l.nSample%len(l.samples)] = rateSample{at: now, lines: c.Lines, events: c.Events}
+	l.nSample++
+	if l.dirty || l.nSample%10 == 0 { // rates decay to zero even when nothing arrives
+		l.publish()
+	}
+}
+
+func (l *loop) rates() (linesPerSec, eventsPerSec float64) {
+	if l.nSample < 2 {
+		return 0, 0
+	}
+	newest := l.samples[(l.nSample-1)%len(l.samples)]
+	oldestIdx := 0
+	if l.nSample > len(l.samples) {
+		oldestIdx = l.nSample % len(l.samples)
+	}
+	oldest := l.samples[oldestIdx]
+	dt := newest.at.Sub(oldest.at).Seconds()
+	if dt <= 0 {
+		return 0, 0
+	}
+	return float64(newest.lines-oldest.lines) / dt, float64(newest.events-oldest.events) / dt
+}
+
+// publish offers a new snapshot, replacing an unread one: the reader only wants the newest,
+// and the loop must never block on a slow UI.
+func (l *loop) publish() {
+	s := l.core.Snapshot()
+	l.seq++
+	s.Seq = l.seq
+	s.Taken = time.Now()
+	s.LinesPerSec, s.EventsPerSec = l.rates()
+	s.ReadOnly = l.e.cfg.ReadOnly
+	s.FirewallErr = l.fwErr
+	select {
+	case <-l.e.updates:
+	default:
+	}
+	l.e.updates <- s
+	l.dirty = false
+}
+
+func (l *loop) lines(ip netip.Addr) []RawLine {
+	agg := l.core.Store().Get(ip.Unmap())
+	if agg == nil {
+		return nil
+	}
+	kept := agg.Lines()
+	out := make([]RawLine, len(kept))
+	for i, k := range kept {
+		out[i] = RawLine{Time: k.Time, Category: k.Category, Text: k.Text}
+	}
+	return out
+}
+
+// request completes an action with what only the loop knows: the IP's verdict and counts.
+func (l *loop) request(a action) firewall.Request {
+	if a.kind != actBan {
+		return firewall.Request{Prefix: a.p}
+	}
+	ip := a.ban.IP.Unmap()
+	bits := a.ban.Bits
+	if bits <= 0 || bits > ip.BitLen() {
+		bits = ip.BitLen()
+	}
+	p, _ := ip.Prefix(bits)
+	req := firewall.Request{Prefix: p, Duration: a.ban.Duration, Reason: a.ban.Reason, Force: a.ban.Force}
+	if req.Duration == 0 {
+		req.Duration = l.e.cfg.BanFor
+	}
+	if agg := l.core.Store().Get(ip); agg != nil {
+		v, reasons := l.core.Classifier().Verdict(agg)
+		req.Verdict = v.String()
+		req.Evidence = evidence(agg)
+		if req.Reason == "" && len(reasons) > 0 {
+			req.Reason = v.String() + ": " + reasons[0]
+		}
+	}
+	if req.Reason == "" {
+		req.Reason = "banned from mxtop"
+	}
+	return req
+}
+
+func evidence(agg *store.IP) map[string]int64 {
+	m := make(map[string]int64)
+	for _, c := range parse.Categories {
+		if n := agg.Counts[c]; n > 0 {
+			m[c.String()] = n
+		}
+	}
+	return m
+}
+
+func (l *loop) applyFirewall(st fwState) {
+	l.core.SetBans(st.bans)
+	l.core.SetClassifier(classifierWith(l.e.cfg.Classify, st.whitelist))
+	l.fwErr = ""
+	if st.err != nil {
+		l.fwErr = st.err.Error()
+	}
+	l.dirty = true
+}
+
+// worker runs firewall calls one at a time, off the loop: iptables may wait on the xtables
+// lock for seconds, and the loop must keep ingesting meanwhile.
+func (e *Engine) worker(ctx context.Context, work <-chan action, out chan fwState) {
+	report := func() {
+		bans, err := e.fw.Bans(ctx)
+		st := fwState{bans: bans, whitelist: e.fw.Whitelist(), err: err}
+		select {
+		case <-out: // replace an unread, older state
+		default:
+		}
+		select {
+		case out <- st:
+		case <-ctx.Done():
+		}
+	}
+	report()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case a := <-work:
+			var r actionReply
+			switch a.kind {
+			case actBan:
+				r.res, r.err = e.fw.Ban(ctx, a.req)
+			case actUnban:
+				r.res, r.err = e.fw.Unban(ctx, a.req.Prefix)
+			case actWhitelist, actUnwhitelist:
+				r.res, r.err = e.fw.SetWhitelist(ctx, a.req.Prefix, a.kind == actWhitelist)
+			}
+			a.reply <- r
+			report()
+		}
+	}
+}

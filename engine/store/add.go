@@ -1,0 +1,221 @@
+package store
+
+import "github.com/mxtop/mxtop/engine/parse"
+
+// Add records one parsed line. raw is the line as read (kept for the drill-down unless the
+// store keeps no lines). It returns the number of attack events the line added.
+func (s *Store) Add(ev *parse.Event, raw []byte) int {
+	switch ev.Kind {
+	case parse.Unknown, parse.NoClient:
+		return 0
+	case parse.Delivered:
+		s.delivered(ev)
+		return 0
+	}
+	if !ev.IP.IsValid() {
+		return 0
+	}
+	ip := s.touch(ev)
+	cat, n := s.count(ev)
+	if n > 0 {
+		ip.Counts[cat] += int64(n)
+		ip.Total += int64(n)
+		s.totals[cat] += int64(n)
+		s.events += int64(n)
+		s.rate(ip, ev, n)
+	}
+	switch ev.Kind {
+	case parse.Queued:
+		if len(s.queue) >= maxQueueIDs {
+			clear(s.queue)
+		}
+		s.queue[string(ev.QueueID)] = ev.IP
+		if len(ev.User) > 0 {
+			ip.Logins++ // a SASL-authenticated submission
+		}
+	case parse.Login:
+		ip.Logins++
+	}
+	if !s.lim.NoLines {
+		s.keepLine(ip, ev, cat, raw)
+	}
+	return n
+}
+
+// count decides how many events a line adds and in which category, joining an smtpd session's
+// disconnect summary (auth=0/N) with the SASL failures it echoes.
+func (s *Store) count(ev *parse.Event) (parse.Category, int) {
+	switch ev.Kind {
+	case parse.Attack:
+		if ev.Daemon == parse.DaemonSMTPD && (ev.Category == parse.AuthFailed || ev.Category == parse.LostAfterAuth) {
+			if len(s.sessions) >= maxSessions {
+				clear(s.sessions)
+			}
+			s.sessions[sessionKey{ev.PID, ev.IP}] = true
+		}
+		return ev.Category, ev.Count
+	case parse.Disconnect:
+		k := sessionKey{ev.PID, ev.IP}
+		logged := s.sessions[k]
+		delete(s.sessions, k)
+		if ev.AuthFailures > 0 && !logged {
+			// The summary is the only trace of these attempts (submission port setups that
+			// log no SASL line, or a log that starts mid-session).
+			return parse.AuthFailed, ev.AuthFailures
+		}
+	}
+	return parse.None, 0
+}
+
+func (s *Store) delivered(ev *parse.Event) {
+	addr, ok := s.queue[string(ev.QueueID)]
+	if !ok {
+		return
+	}
+	delete(s.queue, string(ev.QueueID)) // count a message once, not once per recipient
+	if ip := s.ips[addr]; ip != nil {
+		ip.Delivered++
+		s.mark(ip)
+	}
+}
+
+// touch returns addr's aggregate, created if new, moved to the head of the LRU list, with its
+// times and names updated from ev.
+func (s *Store) touch(ev *parse.Event) *IP {
+	ip := s.ips[ev.IP]
+	if ip == nil {
+		ip = &IP{Addr: ev.IP, First: ev.Time, Last: ev.Time}
+		s.ips[ev.IP] = ip
+		s.pushFront(ip)
+		if len(s.ips) > s.lim.MaxIPs {
+			s.evict(s.tail)
+		}
+	} else if ip != s.head {
+		s.unlink(ip)
+		s.pushFront(ip)
+	}
+	if !ev.Time.IsZero() {
+		if ip.First.IsZero() || ev.Time.Before(ip.First) {
+			ip.First = ev.Time
+		}
+		if ev.Time.After(ip.Last) {
+			ip.Last = ev.Time
+		}
+		if ev.Time.After(s.newest) {
+			s.newest = ev.Time
+		}
+	}
+	if len(ev.Host) > 0 && string(ev.Host) != "unknown" && string(ev.Host) != ip.Host {
+		ip.Host = string(ev.Host)
+	}
+	if len(ev.Helo) > 0 && string(ev.Helo) != ip.Helo() {
+		s.addHelo(ip, ev.Helo)
+	}
+	s.mark(ip)
+	return ip
+}
+
+func (s *Store) addHelo(ip *IP, helo []byte) {
+	for i, h := range ip.Helos {
+		if h == string(helo) { // seen before: move it to the end as the latest
+			copy(ip.Helos[i:], ip.Helos[i+1:])
+			ip.Helos[len(ip.Helos)-1] = h
+			return
+		}
+	}
+	if len(ip.Helos) == maxHelos {
+		copy(ip.Helos, ip.Helos[1:])
+		ip.Helos = ip.Helos[:maxHelos-1]
+	}
+	ip.Helos = append(ip.Helos, string(helo))
+}
+
+// mark bumps ip's version and lists it as changed, once per Drain.
+func (s *Store) mark(ip *IP) {
+	if ip.Version <= s.drainedAt {
+		s.changed = append(s.changed, ip)
+	}
+	s.version++
+	ip.Version = s.version
+}
+
+func (s *Store) rate(ip *IP, ev *parse.Event, n int) {
+	if ev.Time.IsZero() {
+		return
+	}
+	sec := ev.Time.Unix()
+	min := sec / 60
+	switch {
+	case min > ip.minuteLast:
+		for m := max(ip.minuteLast+1, min-rateMinutes+1); m <= min; m++ {
+			ip.minutes[m%rateMinutes] = 0
+		}
+		ip.minuteLast = min
+		ip.minutes[min%rateMinutes] = int32(n)
+	case min > ip.minuteLast-rateMinutes:
+		ip.minutes[min%rateMinutes] += int32(n)
+	}
+	switch {
+	case sec > s.secLast:
+		for x := max(s.secLast+1, sec-RateSeconds+1); x <= sec; x++ {
+			s.secRing[x%RateSeconds] = 0
+		}
+		s.secLast = sec
+		s.secRing[sec%RateSeconds] = int64(n)
+	case sec > s.secLast-RateSeconds:
+		s.secRing[sec%RateSeconds] += int64(n)
+	}
+}
+
+func (s *Store) keepLine(ip *IP, ev *parse.Event, cat parse.Category, raw []byte) {
+	l := Line{Time: ev.Time, Category: cat, Text: string(raw)}
+	s.lineBytes += int64(len(l.Text))
+	ip.lineBytes += len(l.Text)
+	if len(ip.lines) < s.lim.MaxLinesPerIP {
+		ip.lines = append(ip.lines, l)
+	} else {
+		old := ip.lines[ip.lineHead]
+		s.lineBytes -= int64(len(old.Text))
+		ip.lineBytes -= len(old.Text)
+		ip.lines[ip.lineHead] = l
+		ip.lineHead = (ip.lineHead + 1) % len(ip.lines)
+	}
+	// Over the byte budget: drop whole rings of the least recently seen IPs; their counters stay.
+	for victim := s.tail; s.lineBytes > s.lim.MaxLineBytes && victim != nil && victim != ip; victim = victim.prev {
+		s.lineBytes -= int64(victim.lineBytes)
+		victim.lines, victim.lineHead, victim.lineBytes = nil, 0, 0
+	}
+}
+
+func (s *Store) evict(ip *IP) {
+	s.unlink(ip)
+	delete(s.ips, ip.Addr)
+	s.lineBytes -= int64(ip.lineBytes)
+	s.evicted++
+	s.removed = append(s.removed, ip.Addr)
+}
+
+func (s *Store) pushFront(ip *IP) {
+	ip.prev, ip.next = nil, s.head
+	if s.head != nil {
+		s.head.prev = ip
+	}
+	s.head = ip
+	if s.tail == nil {
+		s.tail = ip
+	}
+}
+
+func (s *Store) unlink(ip *IP) {
+	if ip.prev != nil {
+		ip.prev.next = ip.next
+	} else {
+		s.head = ip.next
+	}
+	if ip.next != nil {
+		ip.next.prev = ip.prev
+	} else {
+		s.tail = ip.prev
+	}
+	ip.prev, ip.next = nil, nil
+}

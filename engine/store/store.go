@@ -1,0 +1,182 @@
+// Package store aggregates parsed events per client IP: counters per category, first and last
+// seen (log time), a ten-minute rate window, host and HELO names, delivered mail and logins, and
+// a bounded ring of raw lines. It also joins lines that belong together: an smtpd session's
+// disconnect summary to its SASL failures, and a queue ID's delivery to the client that sent it.
+//
+// Store is not safe for concurrent use; the engine loop owns it. Time comes only from the
+// events, so a store fed the same lines always ends in the same state.
+package store
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/parse"
+)
+
+// Line is one raw line kept for an IP's drill-down.
+type Line struct {
+	Time     time.Time
+	Category parse.Category
+	Text     string
+}
+
+// maxHelos is the number of distinct HELO names kept per IP: enough to show a bot rotating
+// names without letting one IP grow the store.
+const maxHelos = 4
+
+// IP is one client's aggregate. Fields are read by the engine between Adds; never modify them.
+type IP struct {
+	Addr      netip.Addr
+	Counts    [parse.NumCategories]int64
+	Total     int64
+	First     time.Time
+	Last      time.Time
+	Host      string   // reverse-DNS name as Postfix logged it ("" = none or "unknown")
+	Helos     []string // distinct HELO names, first seen first, at most maxHelos
+	Delivered int
+	Logins    int
+	// Version increases whenever the IP changes, so a reader can rebuild only changed rows.
+	Version uint64
+
+	minutes    [rateMinutes]int32 // attack events per minute of log time, ring indexed by minute
+	minuteLast int64              // the unix minute of the newest bucket written
+	lines      []Line             // ring of raw lines
+	lineHead   int                // index of the oldest line once the ring is full
+	lineBytes  int
+	prev, next *IP // LRU list by last update, head = most recent
+}
+
+// Helo returns the last HELO name seen, "" when none.
+func (ip *IP) Helo() string {
+	if len(ip.Helos) == 0 {
+		return ""
+	}
+	return ip.Helos[len(ip.Helos)-1]
+}
+
+const rateMinutes = 10
+
+// RatePerMin returns the attack events per minute over the ten minutes of log time up to now.
+func (ip *IP) RatePerMin(now time.Time) float64 {
+	nowMin := now.Unix() / 60
+	var sum int64
+	for m := nowMin - rateMinutes + 1; m <= nowMin; m++ {
+		if m > ip.minuteLast || m <= ip.minuteLast-rateMinutes {
+			continue
+		}
+		sum += int64(ip.minutes[m%rateMinutes])
+	}
+	return float64(sum) / rateMinutes
+}
+
+// Lines returns a copy of the kept raw lines, oldest first.
+func (ip *IP) Lines() []Line {
+	out := make([]Line, 0, len(ip.lines))
+	out = append(out, ip.lines[ip.lineHead:]...)
+	return append(out, ip.lines[:ip.lineHead]...)
+}
+
+type sessionKey struct {
+	pid int32
+	ip  netip.Addr
+}
+
+// Bounds of the join tables. A session normally ends with its disconnect line and a queue ID
+// with its delivery; these caps only matter for logs cut mid-session, where the tables are reset
+// rather than grown without bound.
+const (
+	maxSessions = 1 << 16
+	maxQueueIDs = 1 << 16
+)
+
+// Store holds every tracked IP.
+type Store struct {
+	lim       Limits
+	ips       map[netip.Addr]*IP
+	head      *IP // most recently updated
+	tail      *IP // least recently updated: evicted first
+	totals    [parse.NumCategories]int64
+	events    int64
+	evicted   int64
+	lineBytes int64
+	version   uint64
+	drainedAt uint64 // s.version at the last Drain
+	newest    time.Time
+	sessions  map[sessionKey]bool
+	queue     map[string]netip.Addr
+	changed   []*IP
+	removed   []netip.Addr
+
+	secRing [RateSeconds]int64 // attack events per second of log time
+	secLast int64              // the unix second of the newest bucket
+}
+
+// RateSeconds is the length of the per-second event history (the header sparkline).
+const RateSeconds = 300
+
+// New returns an empty store with lim's zero fields set to the defaults.
+func New(lim Limits) *Store {
+	if lim.MaxIPs <= 0 {
+		lim.MaxIPs = DefaultMaxIPs
+	}
+	if lim.MaxLinesPerIP <= 0 {
+		lim.MaxLinesPerIP = DefaultMaxLinesPerIP
+	}
+	if lim.MaxLineBytes <= 0 {
+		lim.MaxLineBytes = DefaultMaxLineBytes
+	}
+	return &Store{
+		lim:      lim,
+		ips:      make(map[netip.Addr]*IP),
+		sessions: make(map[sessionKey]bool),
+		queue:    make(map[string]netip.Addr),
+	}
+}
+
+// Get returns the aggregate of addr, nil when it is not tracked.
+func (s *Store) Get(addr netip.Addr) *IP { return s.ips[addr] }
+
+// Len returns the number of tracked IPs.
+func (s *Store) Len() int { return len(s.ips) }
+
+// Totals returns attack events per category over every IP ever added, evicted ones included.
+func (s *Store) Totals() [parse.NumCategories]int64 { return s.totals }
+
+// Events returns the attack events counted so far.
+func (s *Store) Events() int64 { return s.events }
+
+// Evicted returns how many IPs were dropped at the MaxIPs cap.
+func (s *Store) Evicted() int64 { return s.evicted }
+
+// Newest returns the newest log time seen.
+func (s *Store) Newest() time.Time { return s.newest }
+
+// Each calls f for every tracked IP, in no particular order.
+func (s *Store) Each(f func(*IP)) {
+	for _, ip := range s.ips {
+		f(ip)
+	}
+}
+
+// Drain returns the IPs changed and the addresses evicted since the last Drain. Apply removed
+// first: an IP may be evicted and then seen again, and changed then holds its new aggregate.
+func (s *Store) Drain() (changed []*IP, removed []netip.Addr) {
+	changed, removed = s.changed, s.removed
+	s.changed, s.removed = nil, nil
+	s.drainedAt = s.version
+	return changed, removed
+}
+
+// EventRate returns attack events per second for the RateSeconds seconds of log time up to the
+// newest, oldest first.
+func (s *Store) EventRate() []int64 {
+	out := make([]int64, RateSeconds)
+	for i := range out {
+		sec := s.secLast - RateSeconds + 1 + int64(i)
+		if sec >= 0 {
+			out[i] = s.secRing[sec%RateSeconds]
+		}
+	}
+	return out
+}
