@@ -28,6 +28,7 @@ type Core struct {
 	bans          []firewall.Ban
 	shapes        map[string]int64 // unmatched line shapes → count (see Unmatched)
 	keepUnmatched bool
+	cutoff        time.Time // lines older than this are counted as read and skipped
 }
 
 // NewCore returns a core with the given verdict rules and store limits.
@@ -44,6 +45,9 @@ func (c *Core) SetParserNow(t time.Time) { c.parser.Now = t }
 
 // KeepUnmatched makes the core group unrecognised mail-daemon lines by shape (report --unmatched).
 func (c *Core) KeepUnmatched() { c.keepUnmatched, c.shapes = true, make(map[string]int64) }
+
+// SetCutoff makes the core skip mail lines older than t (`--since`); lines with no time are kept.
+func (c *Core) SetCutoff(t time.Time) { c.cutoff = t }
 
 // Ingest processes one batch from a source.
 func (c *Core) Ingest(b source.Batch) {
@@ -64,6 +68,9 @@ func (c *Core) Line(text []byte, at time.Time) {
 		return
 	}
 	c.counters.MailLines++
+	if !c.cutoff.IsZero() && !ev.Time.IsZero() && ev.Time.Before(c.cutoff) {
+		return
+	}
 	if ev.Kind == parse.Unknown {
 		c.counters.Unmatched++
 		if c.keepUnmatched {
@@ -189,3 +196,4 @@ func (c *Core) Snapshot() *Snapshot {
 	}
 	return s
 }
+

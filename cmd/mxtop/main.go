@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/alecthomas/kong"
 )
@@ -74,7 +75,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mxtop:", err)
 		return 2
 	}
-	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Debug: cli.Debug}
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Debug: cli.Debug, set: map[string]bool{}}
+	for _, a := range args {
+		if name, ok := strings.CutPrefix(a, "--"); ok {
+			name, _, _ = strings.Cut(name, "=")
+			env.set[name] = true
+		}
+	}
 	if err := kctx.Run(env); err != nil {
 		fmt.Fprintln(stderr, "mxtop:", err)
 		var ee exitError
@@ -92,7 +99,13 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Debug          string // --debug FILE
+	set            map[string]bool
 }
+
+// FlagSet reports whether the flag was given on the command line (kong marks defaults and
+// config values as set too, so it cannot tell). Used where a default must not apply to every
+// input: --since 24h suits a container's back-fill, not a log file handed to report.
+func (e *Env) FlagSet(name string) bool { return e.set[name] }
 
 // usageError marks a bad-flag error found after parsing (exit code 2).
 func usageError(format string, a ...any) error {

@@ -1,24 +1,148 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
+)
 
 // ReportCmd reads a log once and prints the attackers.
 type ReportCmd struct {
 	SourceFlags `embed:""`
 	PolicyFlags `embed:""`
-	Format      string   `help:"Output format." enum:"table,json,csv" default:"table"`
+	Format      string   `help:"Output format: table, json or csv." enum:"table,json,csv" default:"table"`
 	Top         int      `help:"Print at most N IPs (0 = all)." default:"0" placeholder:"N"`
 	Unmatched   bool     `help:"Also list mail-daemon lines no rule recognised, grouped by shape."`
 	Path        []string `arg:"" optional:"" help:"Log file to read, or - for stdin." placeholder:"FILE|-"`
 }
 
-// Run reads and prints.
-func (c *ReportCmd) Run(env *Env) error { return errors.New("not yet") }
-
-// ExplainCmd shows how one line is read.
-type ExplainCmd struct {
-	Line []string `arg:"" help:"The log line (quote it)." placeholder:"LINE"`
+// Run reads the whole input through the engine core and prints the result.
+func (c *ReportCmd) Run(env *Env) error {
+	cls, err := c.PolicyFlags.classify()
+	if err != nil {
+		return err
+	}
+	if c.Top < 0 {
+		return usageError("--top must be 0 or more")
+	}
+	src, err := reportSource(c.SourceFlags, c.Path, env.Stdin)
+	if err != nil {
+		return err
+	}
+	core := engine.NewCore(cls, store.Limits{NoLines: true})
+	if c.Unmatched {
+		core.KeepUnmatched()
+	}
+	var cutoff time.Time
+	if env.FlagSet("since") && c.Since > 0 {
+		cutoff = time.Now().Add(-c.Since)
+	}
+	core.SetCutoff(cutoff)
+	if err := ingestAll(src, core); err != nil {
+		return err
+	}
+	rows := core.Rows()
+	if c.Top > 0 && len(rows) > c.Top {
+		rows = rows[:c.Top]
+	}
+	switch c.Format {
+	case "json":
+		return writeJSON(env.Stdout, core, rows)
+	case "csv":
+		return writeCSV(env.Stdout, rows)
+	default:
+		return writeTable(env.Stdout, core, rows, c.Unmatched)
+	}
 }
 
-// Run explains.
-func (c *ExplainCmd) Run(env *Env) error { return errors.New("not yet") }
+// ingestAll runs src to its end, feeding every batch to core on this goroutine while the source
+// reads ahead on another: reading and parsing overlap on two cores.
+func ingestAll(src source.Source, core *engine.Core) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := make(chan source.Batch, 8)
+	done := make(chan error, 1)
+	go func() {
+		done <- src.Run(ctx, out)
+		close(out)
+	}()
+	for b := range out {
+		core.Ingest(b)
+	}
+	return <-done
+}
+
+// reportSource opens the input: positional FILE or "-", --stdin, --file, else the container.
+func reportSource(f SourceFlags, paths []string, stdin io.Reader) (source.Source, error) {
+	switch {
+	case len(paths) > 1:
+		return nil, usageError("report reads one FILE (or -); use --file for several")
+	case len(paths) == 1 && paths[0] == "-", f.Stdin:
+		return source.NewReader("stdin", stdin), nil
+	case len(paths) == 1:
+		return source.OpenFile(paths[0])
+	case len(f.File) > 0:
+		srcs := make([]source.Source, 0, len(f.File))
+		for _, p := range f.File {
+			s, err := source.OpenFile(p)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, s)
+		}
+		return sequence(srcs), nil
+	}
+	return containerHistory(f)
+}
+
+// sequence reads sources one after another.
+type sequence []source.Source
+
+func (s sequence) Name() string { return "files" }
+
+func (s sequence) Run(ctx context.Context, out chan<- source.Batch) error {
+	for _, src := range s {
+		if err := src.Run(ctx, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classify turns the policy flags into verdict rules, rejecting bad CIDRs with a usage error.
+func (p PolicyFlags) classify() (classify.Config, error) {
+	cfg := classify.Config{
+		NoDefaultProtected: p.NoDefaultWhitelist,
+		ScannerSuffixes:    p.ScannerSuffix,
+		AuthThreshold:      p.AuthThreshold,
+		EventThreshold:     p.EventThreshold,
+	}
+	for _, s := range p.Whitelist {
+		pfx, err := parsePrefix(s)
+		if err != nil {
+			return cfg, usageError("--whitelist %q: not an IP or CIDR", s)
+		}
+		cfg.Whitelist = append(cfg.Whitelist, pfx)
+	}
+	return cfg, nil
+}
+
+// parsePrefix accepts "192.0.2.0/24", "2001:db8::/48" or a single address.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+

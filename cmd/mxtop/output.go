@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/parse"
+)
+
+// reportJSON is the stable JSON shape of `mxtop report --format json` (a public contract).
+type reportJSON struct {
+	Lines     int64    `json:"lines"`
+	MailLines int64    `json:"mail_lines"`
+	Events    int64    `json:"events"`
+	Unmatched int64    `json:"unmatched"`
+	IPs       []ipJSON `json:"ips"`
+}
+
+type ipJSON struct {
+	IP         string           `json:"ip"`
+	Verdict    string           `json:"verdict"`
+	Reasons    []string         `json:"reasons"`
+	Total      int64            `json:"total"`
+	Categories map[string]int64 `json:"categories"`
+	Hostname   string           `json:"hostname"`
+	Helo       string           `json:"helo"`
+	Delivered  int              `json:"delivered"`
+	Logins     int              `json:"logins"`
+	FirstSeen  string           `json:"first_seen"`
+	LastSeen   string           `json:"last_seen"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func categories(r *engine.Row) map[string]int64 {
+	m := make(map[string]int64)
+	for _, c := range parse.Categories {
+		if n := r.Counts[c]; n > 0 {
+			m[c.String()] = n
+		}
+	}
+	return m
+}
+
+func writeJSON(w io.Writer, core *engine.Core, rows []*engine.Row) error {
+	n := core.Counters()
+	out := reportJSON{Lines: n.Lines, MailLines: n.MailLines, Events: n.Events, Unmatched: n.Unmatched, IPs: make([]ipJSON, 0, len(rows))}
+	for _, r := range rows {
+		out.IPs = append(out.IPs, ipJSON{
+			IP: r.IP.String(), Verdict: r.Verdict.String(), Reasons: r.Reasons, Total: r.Total,
+			Categories: categories(r), Hostname: r.Host, Helo: r.Helo,
+			Delivered: r.Delivered, Logins: r.Logins,
+			FirstSeen: rfc3339(r.FirstSeen), LastSeen: rfc3339(r.LastSeen),
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeCSV(w io.Writer, rows []*engine.Row) error {
+	cw := csv.NewWriter(w)
+	head := []string{"ip", "verdict", "total"}
+	for _, c := range parse.Categories {
+		head = append(head, c.String())
+	}
+	head = append(head, "hostname", "helo", "delivered", "logins", "first_seen", "last_seen")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		rec := []string{r.IP.String(), r.Verdict.String(), strconv.FormatInt(r.Total, 10)}
+		for _, c := range parse.Categories {
+			rec = append(rec, strconv.FormatInt(r.Counts[c], 10))
+		}
+		rec = append(rec, printable(r.Host), printable(r.Helo), strconv.Itoa(r.Delivered),
+			strconv.Itoa(r.Logins), rfc3339(r.FirstSeen), rfc3339(r.LastSeen))
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeTable(w io.Writer, core *engine.Core, rows []*engine.Row, unmatched bool) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "IP\tVERDICT\tEVENTS\tCATEGORIES\tHOST / HELO\tLAST SEEN")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.IP, r.Verdict, r.Total, topCategories(r, 3),
+			clip(printable(name(r)), 40), rfc3339(r.LastSeen))
+	}
+	tw.Flush()
+	n := core.Counters()
+	fmt.Fprintf(bw, "\n%d lines read, %d mail-daemon lines, %d attack events, %d lines no rule recognised",
+		n.Lines, n.MailLines, n.Events, n.Unmatched)
+	if n.Truncated > 0 {
+		fmt.Fprintf(bw, ", %d lines cut at %d KiB", n.Truncated, parse.MaxLineBytes>>10)
+	}
+	fmt.Fprintln(bw)
+	if unmatched {
+		fmt.Fprintln(bw, "\nUnrecognised mail-daemon lines, by shape:")
+		for _, s := range core.Unmatched() {
+			fmt.Fprintf(bw, "%8d  %s\n", s.Count, printable(s.Shape))
+		}
+	}
+	return bw.Flush()
+}
+
+func name(r *engine.Row) string {
+	switch {
+	case r.Host != "" && r.Helo != "":
+		return r.Host + " / " + r.Helo
+	case r.Host != "":
+		return r.Host
+	}
+	return r.Helo
+}
+
+// topCategories lists the n biggest categories: "pregreet:120 hangup:3".
+func topCategories(r *engine.Row, n int) string {
+	var parts []string
+	var used [parse.NumCategories]bool
+	for len(parts) < n {
+		best := parse.None
+		for _, c := range parse.Categories {
+			if !used[c] && r.Counts[c] > 0 && (best == parse.None || r.Counts[c] > r.Counts[best]) {
+				best = c
+			}
+		}
+		if best == parse.None {
+			break
+		}
+		used[best] = true
+		parts = append(parts, fmt.Sprintf("%s:%d", best, r.Counts[best]))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " ")
+}
+
+// printable escapes every control byte, DEL, invalid UTF-8 and the C1 and bidi controls in
+// log-derived text so that nothing in a log line can drive the operator's terminal.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == 0xFFFD && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case isControl(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xFFFD ||
+		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
