@@ -196,4 +196,3 @@ func (c *Core) Snapshot() *Snapshot {
 	}
 	return s
 }
-
