@@ -20,6 +20,9 @@ type Backend interface {
 	// Add bans e.Prefix for e.Timeout (0 = permanent). It creates what the family needs (the
 	// set, the one rule) on first use.
 	Add(ctx context.Context, e Entry) ([]string, error)
+	// Ensure creates, or re-creates after Docker or a reboot removed them, what bans of one
+	// family need (the set, the one rule); the chain itself must exist (ErrChainMissing).
+	Ensure(ctx context.Context, v6 bool) ([]string, error)
 	// Remove lifts a ban, including a hand-made "-s PREFIX -j DROP" rule in the chain.
 	Remove(ctx context.Context, p netip.Prefix) ([]string, error)
 	// List returns every ban the kernel holds, with counters where the backend can read them,

@@ -49,6 +49,9 @@ func (d *DryRun) Add(_ context.Context, e Entry) ([]string, error) {
 	return cmds, nil
 }
 
+// Ensure shows nothing: the first Add of each family shows the set and rule creation.
+func (d *DryRun) Ensure(context.Context, bool) ([]string, error) { return nil, nil }
+
 // Remove returns the commands that would lift a ban of p.
 func (d *DryRun) Remove(_ context.Context, p netip.Prefix) ([]string, error) {
 	delete(d.entries, p)

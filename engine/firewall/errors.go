@@ -9,7 +9,6 @@ import (
 	"syscall"
 
 	"github.com/coreos/go-iptables/iptables"
-	"github.com/vishvananda/netlink/nl"
 )
 
 // Errors every action may return; check them with errors.Is. Each comes wrapped in an *Error
@@ -127,7 +126,7 @@ func typed(err error, what string) error {
 	case errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EACCES),
 		strings.Contains(text, "Permission denied"), strings.Contains(text, "you must be root"):
 		return newErr(ErrNotRoot, err, "%s: permission denied (run as root)", what)
-	case errors.Is(err, syscall.EPROTONOSUPPORT), errors.Is(err, syscall.ENOENT) && !isIPSetErr(err):
+	case errors.Is(err, syscall.EPROTONOSUPPORT):
 		return newErr(ErrNoBinary, err, "%s: the kernel's ip_set module is not available", what)
 	case strings.Contains(text, "xtables lock"), strings.Contains(text, "Resource temporarily unavailable"):
 		return newErr(ErrLocked, err, "%s: the xtables lock is held by another program", what)
@@ -136,9 +135,4 @@ func typed(err error, what string) error {
 		return newErr(ErrChainMissing, err, "%s: chain missing", what)
 	}
 	return newErr(ErrBackend, err, "%s failed", what)
-}
-
-func isIPSetErr(err error) bool {
-	var ie nl.IPSetError
-	return errors.As(err, &ie)
 }

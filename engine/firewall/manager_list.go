@@ -167,6 +167,19 @@ func (m *Manager) Restore(ctx context.Context) (Result, error) {
 		res.Commands = append(res.Commands, cmds...)
 		return typed(err, "restore bans")
 	}
+	var families [2]bool
+	for p, r := range recs {
+		if !r.expired(now) {
+			families[fam(p.Addr().Is6())] = true
+		}
+	}
+	for i, used := range families {
+		if used {
+			if err := run(m.be.Ensure(ctx, i == 1)); err != nil {
+				return res, err
+			}
+		}
+	}
 	for _, p := range sortedKeys(recs) {
 		r := recs[p]
 		e, inKernel := kernel[p]

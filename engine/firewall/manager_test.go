@@ -292,7 +292,7 @@ func TestManager_RestoreAfterRebootAndExpiry(t *testing.T) {
 	if err != nil || res.Message != "restored 0 ban(s), expired 0, removed 0 orphan set member(s)" {
 		t.Fatalf("second restore: %q %v", res.Message, err)
 	}
-	if calls := f.rec.Calls(); !slices.Equal(calls, []string{firewalltest.OpList}) {
+	if calls := f.rec.Calls(); !slices.Equal(calls, []string{firewalltest.OpList, "ensure 4"}) {
 		t.Errorf("second restore ran %v", calls)
 	}
 	bans, _ := f.m.Bans(t.Context())

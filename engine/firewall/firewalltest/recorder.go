@@ -17,6 +17,7 @@ const (
 	OpAdd    = "add"
 	OpRemove = "remove"
 	OpList   = "list"
+	OpEnsure = "ensure"
 )
 
 // Recorder is a firewall.Backend that changes nothing but its own memory. It is safe for
@@ -41,7 +42,7 @@ func New() *Recorder {
 // Name returns "recorder".
 func (r *Recorder) Name() string { return "recorder" }
 
-// Fail makes every later call of op (OpAdd, OpRemove, OpList) return err; nil heals it.
+// Fail makes every later call of op (OpAdd, OpRemove, OpList, OpEnsure) return err; nil heals it.
 func (r *Recorder) Fail(op string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -65,6 +66,18 @@ func (r *Recorder) Add(_ context.Context, e firewall.Entry) ([]string, error) {
 	e.Packets, e.Bytes = old.Packets, old.Bytes
 	r.entries[e.Prefix] = e
 	return []string{cmd}, nil
+}
+
+// Ensure records "ensure 4" or "ensure 6".
+func (r *Recorder) Ensure(_ context.Context, v6 bool) ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cmd := OpEnsure + " 4"
+	if v6 {
+		cmd = OpEnsure + " 6"
+	}
+	r.calls = append(r.calls, cmd)
+	return nil, r.fail[OpEnsure]
 }
 
 // Remove records the call and forgets the entry; an absent entry is not an error.
