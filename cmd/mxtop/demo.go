@@ -1,6 +1,10 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+
+	"github.com/mxtop/mxtop/demo"
+)
 
 // DemoCmd runs the TUI on demo traffic, or prints demo lines.
 type DemoCmd struct {
@@ -10,8 +14,15 @@ type DemoCmd struct {
 
 // Run prints demo lines with --emit, else plays the demo in the TUI.
 func (c *DemoCmd) Run(env *Env) error {
+	if c.Emit < 0 {
+		return usageError("--emit must be a positive number of lines, not %d", c.Emit)
+	}
 	if c.Emit > 0 {
-		return errors.New("demo --emit is not built yet")
+		// demo.Emit writes in 240 KiB chunks, so stdout needs no extra buffering.
+		if err := demo.Emit(env.Stdout, c.Emit, c.Seed); err != nil {
+			return fmt.Errorf("demo --emit: %w", err)
+		}
+		return nil
 	}
 	return c.runTUI(env)
 }
