@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/ui/confirm"
+	"github.com/mxtop/mxtop/ui/sanitize"
+)
+
+// op is a dangerous action.
+type op uint8
+
+const (
+	opBan op = iota
+	opUnban
+	opWhitelistOn
+	opWhitelistOff
+)
+
+func (o op) verb() (doing, done string) {
+	switch o {
+	case opBan:
+		return "banning", "banned"
+	case opUnban:
+		return "unbanning", "unbanned"
+	case opWhitelistOn:
+		return "whitelisting", "whitelisted"
+	default:
+		return "removing from the whitelist", "removed from the whitelist"
+	}
+}
+
+// action is one request to the engine, captured by value when the operator presses the key.
+type action struct {
+	id         int
+	op         op
+	ip         netip.Addr
+	prefix     netip.Prefix // unban and whitelist target
+	needsForce bool         // the dialog asked twice
+	force      bool
+}
+
+// target is the IP the actions apply to: the drill-down's IP, else the table cursor's.
+func (m Model) target() (*engine.Row, bool) {
+	if m.drillOpen {
+		r := m.drill.Row()
+		return r, r != nil
+	}
+	return m.table.Selected()
+}
+
+// askAction opens the confirm dialog for o on the target row, or explains why not.
+func (m Model) askAction(o op) (Model, tea.Cmd) {
+	r, ok := m.target()
+	if !ok {
+		return m.setStatus(statusInfo, "no IP selected")
+	}
+	act := action{op: o, ip: r.IP, prefix: netip.PrefixFrom(r.IP, r.IP.BitLen())}
+	var title, second string
+	switch o {
+	case opBan:
+		title = "Ban " + r.IP.String() + "?"
+		second = forceReason(r)
+		act.needsForce = second != ""
+	case opUnban:
+		p, banned := m.banFor(r)
+		if !banned {
+			return m.setStatus(statusInfo, r.IP.String()+" is not banned")
+		}
+		act.prefix = p
+		title = "Unban " + p.String() + "?"
+	case opWhitelistOn, opWhitelistOff:
+		if p, listed := m.whitelistFor(r); listed {
+			act.op, act.prefix = opWhitelistOff, p
+			title = "Remove " + p.String() + " from the whitelist?"
+		} else {
+			title = "Whitelist " + r.IP.String() + "? It will never be counted or banned."
+		}
+	}
+	m.pendingAct = act
+	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn, title, describe(r), second)
+	m.confirm.SetWidth(m.width - 4)
+	m.confirmOpen = true
+	return m, nil
+}
+
+// forceReason is the second question for IPs that should rarely be banned; "" when one y is
+// enough.
+func forceReason(r *engine.Row) string {
+	switch {
+	case r.Whitelisted:
+		return "WARNING: " + r.IP.String() + " is WHITELISTED. Banning it overrides the whitelist."
+	case r.Verdict == classify.Scanner:
+		return "WARNING: " + r.IP.String() + " is a known internet SCANNER (" +
+			sanitize.Text(r.Host) + "): noisy but harmless, it does not send spam."
+	default:
+		return ""
+	}
+}
+
+// describe is the dialog body: verdict, events per category, host and state, sanitised.
+func describe(r *engine.Row) []string {
+	var cats []string
+	for _, c := range parse.Categories {
+		if n := r.Counts[c]; n > 0 {
+			cats = append(cats, c.String()+" "+strconv.FormatInt(n, 10))
+		}
+	}
+	l := []string{
+		"verdict " + strings.ToUpper(r.Verdict.String()) + " · " + strconv.FormatInt(r.Total, 10) + " events",
+	}
+	if len(cats) > 0 {
+		l = append(l, strings.Join(cats, " · "))
+	}
+	if h := r.Host; h != "" {
+		l = append(l, "host "+sanitize.Text(h))
+	}
+	if len(r.Reasons) > 0 {
+		l = append(l, "why "+sanitize.Text(r.Reasons[0]))
+	}
+	return l
+}
+
+// banFor finds the ban covering r (a single address or a wider prefix).
+func (m Model) banFor(r *engine.Row) (netip.Prefix, bool) {
+	if m.snap != nil {
+		for _, b := range m.snap.Bans {
+			if b.Prefix.Contains(r.IP) {
+				return b.Prefix, true
+			}
+		}
+	}
+	return netip.PrefixFrom(r.IP, r.IP.BitLen()), r.Banned
+}
+
+// whitelistFor finds the whitelist entry covering r, preferring an exact one.
+func (m Model) whitelistFor(r *engine.Row) (netip.Prefix, bool) {
+	single := netip.PrefixFrom(r.IP, r.IP.BitLen())
+	if m.snap == nil {
+		return single, r.Whitelisted
+	}
+	var found netip.Prefix
+	for _, p := range m.snap.Whitelist {
+		if p == single {
+			return p, true
+		}
+		if p.Contains(r.IP) && !found.IsValid() {
+			found = p
+		}
+	}
+	if found.IsValid() {
+		return found, true
+	}
+	return single, r.Whitelisted
+}
+
+// startAction sends act to the engine and shows progress.
+func (m Model) startAction(act action) (Model, tea.Cmd) {
+	m.nextID++
+	act.id = m.nextID
+	m.inflight++
+	doing, _ := act.op.verb()
+	target := act.prefix.String()
+	if act.op == opBan {
+		target = act.ip.String()
+	}
+	m.log.Info("action", "op", doing, "target", target, "force", act.force, "id", act.id)
+	m.status, m.statusKind = "⟳ "+doing+" "+target+"…", statusInfo
+	m.statusTag++
+	return m, runAction(m.ctx, m.eng, act)
+}
+
+// finishAction shows the engine's answer: its message and the exact command, or the error.
+func (m Model) finishAction(msg actionDoneMsg) (Model, tea.Cmd) {
+	m.inflight = max(m.inflight-1, 0)
+	_, done := msg.act.op.verb()
+	target := msg.act.prefix.String()
+	if msg.act.op == opBan {
+		target = msg.act.ip.String()
+	}
+	if msg.err != nil {
+		m.log.Warn("action failed", "id", msg.act.id, "err", msg.err)
+		text := msg.err.Error()
+		if errors.Is(msg.err, engine.ErrReadOnly) {
+			text = "read-only: " + text
+		}
+		return m.setStatus(statusErr, "✗ "+target+": "+text)
+	}
+	text := msg.res.Message
+	if text == "" {
+		text = done + " " + target
+	}
+	if len(msg.res.Commands) > 0 {
+		text += " · " + strings.Join(msg.res.Commands, " ; ")
+	}
+	m.log.Info("action done", "id", msg.act.id, "result", text)
+	return m.setStatus(statusOK, "✓ "+text)
+}
+
+// setStatus shows text (sanitised: engine errors can quote command output) and schedules its
+// removal.
+func (m Model) setStatus(kind statusKind, text string) (Model, tea.Cmd) {
+	m.status, m.statusKind = sanitize.Text(text), kind
+	m.statusTag++
+	d := statusDuration
+	if kind == statusErr {
+		d = errorDuration
+	}
+	return m, clearStatusAfter(m.statusTag, d)
+}
+
+func (m Model) clearStatus(tag int) Model {
+	if tag == m.statusTag {
+		m.status = ""
+	}
+	return m
+}

@@ -1,0 +1,315 @@
+// Package ui is mxtop's live TUI (Bubble Tea v2): a header with the source state, rates, a
+// sparkline and totals; tabs per attack category; the attackers table; a drill-down into one
+// IP's raw lines; a filter; pause; and ban, unban and whitelist behind a y/N dialog.
+//
+// The UI reads the engine only through the Engine interface below and only through snapshots:
+//
+//	eng := engine.New(cfg, src, fw)
+//	go eng.Run(ctx)
+//	m := ui.New(eng, ui.Options{Context: ctx, ReadOnly: readOnly})
+//	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+//
+// Rows are filtered, sorted and formatted in Update when a snapshot arrives; View only joins
+// strings. Every piece of log-derived text goes through sanitize.Text before display.
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/ui/confirm"
+	"github.com/mxtop/mxtop/ui/iptable"
+	"github.com/mxtop/mxtop/ui/lines"
+	"github.com/mxtop/mxtop/ui/prompt"
+)
+
+// Engine is what the UI needs from the engine; *engine.Engine implements it, tests use a fake.
+type Engine interface {
+	Updates() <-chan *engine.Snapshot
+	Err() error
+	Ban(ctx context.Context, req engine.BanRequest) (firewall.Result, error)
+	Unban(ctx context.Context, p netip.Prefix) (firewall.Result, error)
+	Whitelist(ctx context.Context, p netip.Prefix, on bool) (firewall.Result, error)
+	Lines(ctx context.Context, ip netip.Addr) ([]engine.RawLine, error)
+}
+
+// Options configure the UI.
+type Options struct {
+	// Context is the program's root context; every engine call derives a timeout from it. It is
+	// kept in the model on purpose (STYLE.md B6). Nil means context.Background.
+	Context context.Context
+	// ReadOnly disables and hides the ban, unban and whitelist keys.
+	ReadOnly bool
+	// NoColor uses PlainStyles (NO_COLOR is also honoured by Bubble Tea's colour profile).
+	NoColor bool
+	// Logger receives mxtop's own log (a file with --debug); nil discards it.
+	Logger *slog.Logger
+}
+
+// statusKind colours the status line.
+type statusKind uint8
+
+const (
+	statusInfo statusKind = iota
+	statusOK
+	statusErr
+)
+
+// Model is the root model. Sub-models are held by value; the snapshot is shared but immutable.
+type Model struct {
+	ctx      context.Context //nolint:containedctx // root ctx for engine calls, STYLE.md B6
+	eng      Engine
+	log      *slog.Logger
+	keys     KeyMap
+	styles   Styles
+	readOnly bool
+	tabs     []tab
+
+	width, height int
+	snap          *engine.Snapshot
+	pending       *engine.Snapshot // newest snapshot held back while paused
+	paused        bool
+	pendingCount  int
+	clock         time.Time // wall clock from the last tick or snapshot
+	stopped       bool
+	stopErr       error
+
+	tab       int
+	tabCounts []int
+	table     iptable.Model
+	header    string // rendered in Update
+	tabLine   string // rendered in Update
+
+	filterInput prompt.Model
+	filter      filter
+	filterTag   int
+
+	drillOpen bool
+	drill     lines.Model
+
+	confirmOpen bool
+	confirm     confirm.Model
+	pendingAct  action
+
+	help     help.Model
+	showHelp bool
+
+	status     string
+	statusKind statusKind
+	statusTag  int
+	nextID     int
+	inflight   int
+}
+
+// New builds the root model around eng.
+func New(eng Engine, opts Options) Model {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	styles := DefaultStyles(true)
+	if opts.NoColor {
+		styles = PlainStyles()
+	}
+	keys := DefaultKeyMap(opts.ReadOnly)
+	m := Model{
+		ctx: ctx, eng: eng, log: log, keys: keys, styles: styles, readOnly: opts.ReadOnly,
+		tabs:        tabList(),
+		table:       iptable.New(keys.Table, styles.Table),
+		filterInput: prompt.New("filter (IP, CIDR, host or HELO): ", styles.Cursor),
+		help:        help.New(),
+	}
+	m.tabCounts = make([]int, len(m.tabs))
+	m.table.SetTab(nil, m.tabs[0].cols)
+	m.header = m.renderHeader()
+	m.tabLine = m.renderTabs()
+	return m
+}
+
+// Init starts the one outstanding snapshot read and the clock.
+func (m Model) Init() tea.Cmd { return tea.Batch(waitForSnapshot(m.eng), tick()) }
+
+// Update dispatches each message to one named method.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return m.resize(msg.Width, msg.Height), nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.PasteMsg:
+		return m.handlePaste(msg), nil
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg), nil
+	case snapshotMsg:
+		return m.receiveSnapshot(msg.snap), waitForSnapshot(m.eng)
+	case engineStoppedMsg:
+		return m.engineStopped(msg.err), nil
+	case actionDoneMsg:
+		return m.finishAction(msg)
+	case linesLoadedMsg:
+		return m.linesLoaded(msg)
+	case clearStatusMsg:
+		return m.clearStatus(msg.tag), nil
+	case filterAppliedMsg:
+		return m.filterTyped(msg.tag), nil
+	case tickMsg:
+		return m.onTick(time.Time(msg))
+	}
+	return m, nil
+}
+
+// View joins the pieces rendered in Update. It does no sorting, formatting of rows or I/O.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "mxtop"
+	return v
+}
+
+// Snapshot is the snapshot on screen (nil before the first one).
+func (m Model) Snapshot() *engine.Snapshot { return m.snap }
+
+// Paused reports whether live updates are frozen, and how many arrived since.
+func (m Model) Paused() (bool, int) { return m.paused, m.pendingCount }
+
+// SelectedIP is the IP under the table cursor.
+func (m Model) SelectedIP() netip.Addr { return m.table.SelectedIP() }
+
+// Status is the status line's text.
+func (m Model) Status() string { return m.status }
+
+// receiveSnapshot applies s, or holds it back while paused.
+func (m Model) receiveSnapshot(s *engine.Snapshot) Model {
+	if m.paused {
+		m.pending = s
+		m.pendingCount++
+		return m
+	}
+	return m.applySnapshot(s)
+}
+
+// applySnapshot makes s the snapshot on screen: tab counts, the current tab's rows (filtered
+// and sorted, cursor kept on its IP), the header and the drill-down card.
+func (m Model) applySnapshot(s *engine.Snapshot) Model {
+	m.snap = s
+	if s.Taken.After(m.clock) {
+		m.clock = s.Taken
+	}
+	m.table.SetNow(m.now())
+	m = m.rebuildRows()
+	if m.drillOpen {
+		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())
+	}
+	return m
+}
+
+// rebuildRows recounts every tab and hands the current tab's rows to the table.
+func (m Model) rebuildRows() Model {
+	for i := range m.tabCounts {
+		m.tabCounts[i] = 0
+	}
+	var rows []*engine.Row
+	if m.snap != nil {
+		cur := &m.tabs[m.tab]
+		rows = make([]*engine.Row, 0, len(m.snap.Rows))
+		for _, r := range m.snap.Rows {
+			if !m.filter.match(r) {
+				continue
+			}
+			for i := range m.tabs {
+				if m.tabs[i].has(r) {
+					m.tabCounts[i]++
+				}
+			}
+			if cur.has(r) {
+				rows = append(rows, r)
+			}
+		}
+	}
+	switch {
+	case m.filter.active():
+		m.table.SetEmpty("no client IP matches the filter " + m.filter.raw)
+	case m.snap == nil:
+		m.table.SetEmpty("waiting for the first snapshot…")
+	default:
+		m.table.SetEmpty("no client IPs on this tab")
+	}
+	m.table.SetRows(rows)
+	m.header = m.renderHeader()
+	m.tabLine = m.renderTabs()
+	return m
+}
+
+// now is the reference time of relative columns: the wall clock while following a live source,
+// the newest log time while back-filling or replaying (so a replayed file does not read "2d").
+func (m Model) now() time.Time {
+	if s := m.snap; s != nil && !s.LogTime.IsZero() && s.Source.State != source.StateFollowing {
+		return s.LogTime
+	}
+	return m.clock
+}
+
+func (m Model) findRow(ip netip.Addr) *engine.Row {
+	if m.snap == nil {
+		return nil
+	}
+	for _, r := range m.snap.Rows {
+		if r.IP == ip {
+			return r
+		}
+	}
+	return nil
+}
+
+func (m Model) resize(w, h int) Model {
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+	m.table.SetSize(w, m.mainHeight())
+	m.drill.SetSize(w, m.mainHeight())
+	m.confirm.SetWidth(w - 4)
+	m.header = m.renderHeader()
+	m.tabLine = m.renderTabs()
+	return m
+}
+
+func (m Model) engineStopped(err error) Model {
+	m.stopped, m.stopErr = true, err
+	m.log.Info("engine stopped", "err", err)
+	return m
+}
+
+func (m Model) onTick(t time.Time) (Model, tea.Cmd) {
+	m.clock = t
+	m.table.SetNow(m.now())
+	cmds := []tea.Cmd{tick()}
+	if m.drillOpen && !m.paused {
+		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())
+		cmds = append(cmds, loadLines(m.ctx, m.eng, m.drill.IP()))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) linesLoaded(msg linesLoadedMsg) (Model, tea.Cmd) {
+	if !m.drillOpen || msg.ip != m.drill.IP() {
+		return m, nil
+	}
+	if msg.err != nil {
+		return m.setStatus(statusErr, "lines of "+msg.ip.String()+": "+msg.err.Error())
+	}
+	m.drill.SetLines(msg.lines)
+	return m, nil
+}

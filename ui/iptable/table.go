@@ -1,0 +1,227 @@
+// Package iptable is the attackers table: one tab's rows, sorted with a total order, with the
+// cursor kept on the same IP while rows re-sort under live updates. It wraps the bubbles table
+// but feeds it only the visible window of rows, so a snapshot of 100,000 IPs costs a sort and
+// one screenful of formatting, never 100,000 formatted rows.
+package iptable
+
+import (
+	"net/netip"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/parse"
+)
+
+// wheelStep is how many rows one mouse wheel notch moves the cursor.
+const wheelStep = 3
+
+// Model is the attackers table. The rows slice is owned by the model once handed to SetRows.
+type Model struct {
+	keys   table.KeyMap
+	styles Styles
+	tbl    table.Model
+
+	rows     []*engine.Row // the tab's rows, filtered and sorted
+	cats     []parse.Category
+	counts   []CountColumn
+	cols     []col
+	sortKey  SortKey
+	reverse  bool
+	cursor   int // index into rows
+	top      int // first visible index
+	selected netip.Addr
+	now      time.Time
+
+	width, height int
+	ipWidth       int
+	empty         string
+}
+
+// New returns an empty table using keys for navigation (bubbles' defaults are replaced).
+func New(keys table.KeyMap, styles Styles) Model {
+	m := Model{keys: keys, styles: styles, ipWidth: 15, empty: "no client IPs yet"}
+	m.tbl = table.New(
+		table.WithKeyMap(keys),
+		table.WithStyles(table.Styles{Header: styles.Header, Cell: styles.Cell, Selected: styles.Selected}),
+	)
+	return m
+}
+
+// SetSize sets the table's outer size; the header takes one line of height.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, max(height, 2)
+	m.relayout()
+}
+
+// SetTab switches the tab's categories (nil for All: the TOTAL column is every event) and its
+// count columns.
+func (m *Model) SetTab(cats []parse.Category, counts []CountColumn) {
+	m.cats, m.counts = cats, counts
+	m.relayout()
+}
+
+// SetEmpty sets the text shown when there are no rows.
+func (m *Model) SetEmpty(s string) { m.empty = s }
+
+// SetNow sets the reference time of the relative FIRST and LAST columns.
+func (m *Model) SetNow(t time.Time) {
+	m.now = t
+	m.refresh()
+}
+
+// SetRows replaces the rows (taking ownership of the slice), sorts them and puts the cursor
+// back on the IP it was on; if that IP is gone, the cursor keeps its index, clamped.
+func (m *Model) SetRows(rows []*engine.Row) {
+	m.rows = rows
+	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
+	ipWidth := 15
+	for _, r := range rows {
+		if !r.IP.Is4() {
+			ipWidth = 39
+			break
+		}
+	}
+	if ipWidth != m.ipWidth {
+		m.ipWidth = ipWidth
+		m.relayout()
+	}
+	m.restoreCursor()
+}
+
+// CycleSort moves to the next sort key.
+func (m *Model) CycleSort() { m.SetSort(m.sortKey.Next(), m.reverse) }
+
+// ToggleReverse reverses the sort order.
+func (m *Model) ToggleReverse() { m.SetSort(m.sortKey, !m.reverse) }
+
+// SetSort sets the sort key and direction and re-sorts, keeping the cursor on its IP.
+func (m *Model) SetSort(k SortKey, reverse bool) {
+	m.sortKey, m.reverse = k, reverse
+	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
+	m.relayout()
+	m.restoreCursor()
+}
+
+// Sort returns the sort key and whether it is reversed.
+func (m Model) Sort() (SortKey, bool) { return m.sortKey, m.reverse }
+
+// Len is the number of rows in the tab.
+func (m Model) Len() int { return len(m.rows) }
+
+// Cursor is the index of the highlighted row.
+func (m Model) Cursor() int { return m.cursor }
+
+// Selected returns the highlighted row.
+func (m Model) Selected() (*engine.Row, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return nil, false
+	}
+	return m.rows[m.cursor], true
+}
+
+// SelectedIP is the IP the cursor follows (the zero Addr before any row was shown).
+func (m Model) SelectedIP() netip.Addr { return m.selected }
+
+// Update moves the cursor on navigation keys and mouse wheel notches.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	half := max(m.visible()/2, 1)
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.LineUp):
+			m.move(-1)
+		case key.Matches(msg, m.keys.LineDown):
+			m.move(1)
+		case key.Matches(msg, m.keys.PageUp):
+			m.move(-m.visible())
+		case key.Matches(msg, m.keys.PageDown):
+			m.move(m.visible())
+		case key.Matches(msg, m.keys.HalfPageUp):
+			m.move(-half)
+		case key.Matches(msg, m.keys.HalfPageDown):
+			m.move(half)
+		case key.Matches(msg, m.keys.GotoTop):
+			m.move(-len(m.rows))
+		case key.Matches(msg, m.keys.GotoBottom):
+			m.move(len(m.rows))
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.move(-wheelStep)
+		case tea.MouseWheelDown:
+			m.move(wheelStep)
+		}
+	}
+	return m, nil
+}
+
+// View renders the header and the visible rows; the rows were formatted in Update.
+func (m Model) View() string {
+	if len(m.rows) == 0 {
+		return m.tbl.View() + "\n" + m.styles.Empty.Render(m.empty)
+	}
+	return m.tbl.View()
+}
+
+// visible is the number of row lines under the header.
+func (m Model) visible() int { return max(m.height-1, 1) }
+
+func (m *Model) move(n int) {
+	if len(m.rows) == 0 {
+		return
+	}
+	m.cursor = min(max(m.cursor+n, 0), len(m.rows)-1)
+	m.selected = m.rows[m.cursor].IP
+	m.refresh()
+}
+
+func (m *Model) restoreCursor() {
+	if m.selected.IsValid() {
+		for i, r := range m.rows {
+			if r.IP == m.selected {
+				m.cursor = i
+				m.refresh()
+				return
+			}
+		}
+	}
+	m.cursor = min(max(m.cursor, 0), max(len(m.rows)-1, 0))
+	if len(m.rows) > 0 && !m.selected.IsValid() {
+		m.selected = m.rows[m.cursor].IP
+	}
+	m.refresh()
+}
+
+func (m *Model) relayout() {
+	m.cols = layout(m.width, m.ipWidth, m.counts)
+	m.tbl.SetRows(nil) // rows of the old layout would index past the new columns
+	m.tbl.SetColumns(columns(m.cols, m.sortKey, m.reverse))
+	m.tbl.SetWidth(m.width)
+	m.tbl.SetHeight(m.height)
+	m.refresh()
+}
+
+// refresh scrolls the window minimally so the cursor is visible and formats only the visible
+// rows into the bubbles table.
+func (m *Model) refresh() {
+	h := m.visible()
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+h {
+		m.top = m.cursor - h + 1
+	}
+	m.top = max(min(m.top, len(m.rows)-h), 0)
+	end := min(m.top+h, len(m.rows))
+	window := make([]table.Row, 0, end-m.top)
+	for i := m.top; i < end; i++ {
+		window = append(window, m.cells(m.rows[i], i == m.cursor))
+	}
+	m.tbl.SetRows(window)
+	m.tbl.SetCursor(m.cursor - m.top)
+}
