@@ -373,8 +373,8 @@ func TestDrill_OpensLinesSanitisedAndSearch(t *testing.T) {
 	h := newHarness(t, Options{}, 160, 30, snap(1, fixtureRows()...))
 	ip := netip.MustParseAddr("45.144.212.19")
 	h.eng.lines[ip] = []engine.RawLine{
-		{Time: t0.Add(-3*time.Minute), Category: parse.Pregreet, Text: "postscreen[1]: PREGREET 11 after 0.1 from [45.144.212.19]:4711: EHLO \x1b]0;PWNED\x07\\r\\n"},
-		{Time: t0.Add(-2*time.Minute), Category: parse.None, Text: "smtpd[2]: connect from unknown[45.144.212.19] helo=<evil\x1b[2J>"},
+		{Time: t0.Add(-3 * time.Minute), Category: parse.Pregreet, Text: "postscreen[1]: PREGREET 11 after 0.1 from [45.144.212.19]:4711: EHLO \x1b]0;PWNED\x07\\r\\n"},
+		{Time: t0.Add(-2 * time.Minute), Category: parse.None, Text: "smtpd[2]: connect from unknown[45.144.212.19] helo=<evil\x1b[2J>"},
 		{Time: t0.Add(-time.Minute), Category: parse.Hangup, Text: "postscreen[1]: HANGUP after 0.2 from [45.144.212.19]:4711"},
 	}
 	h.press("enter")
