@@ -27,6 +27,7 @@ type cutter struct {
 	r    int    // start of the first line not yet cut
 	w    int    // end of the data read so far
 	skip bool   // inside the tail of an overlong line that was already cut and delivered
+	max  int    // longest line delivered; 0 means MaxLineBytes
 
 	truncated int64 // lines cut at MaxLineBytes
 }
@@ -43,7 +44,7 @@ func (c *cutter) readFrom(rd io.Reader) (int, error) {
 }
 
 // renew starts a new chunk and carries the unfinished line over. The unfinished line is never
-// longer than MaxLineBytes+1 (cut enforces it), so it always fits.
+// longer than limit()+1 (cut enforces it), so it fits when limit() is well below ChunkSize.
 func (c *cutter) renew() {
 	nb := make([]byte, ChunkSize)
 	n := copy(nb, c.buf[c.r:c.w])
@@ -72,8 +73,9 @@ func (c *cutter) cut(lines []Line, t time.Time) []Line {
 		c.r = c.w // still inside the dropped tail
 		return lines
 	}
-	if pending := c.w - c.r; pending > MaxLineBytes+1 || (pending == MaxLineBytes+1 && buf[c.w-1] != '\r') {
-		lines = append(lines, Line{Time: t, Text: buf[c.r : c.r+MaxLineBytes : c.r+MaxLineBytes]})
+	limit := c.limit()
+	if pending := c.w - c.r; pending > limit+1 || (pending == limit+1 && buf[c.w-1] != '\r') {
+		lines = append(lines, Line{Time: t, Text: buf[c.r : c.r+limit : c.r+limit]})
 		c.truncated++
 		c.skip = true
 		c.r = c.w
@@ -86,11 +88,19 @@ func (c *cutter) text(from, to int) []byte {
 	if to > from && c.buf[to-1] == '\r' {
 		to--
 	}
-	if to-from > MaxLineBytes {
-		to = from + MaxLineBytes
+	if limit := c.limit(); to-from > limit {
+		to = from + limit
 		c.truncated++
 	}
 	return c.buf[from:to:to]
+}
+
+// limit is the longest line the cutter delivers.
+func (c *cutter) limit() int {
+	if c.max > 0 {
+		return c.max
+	}
+	return MaxLineBytes
 }
 
 // flush appends the unfinished last line (a file that does not end in a newline) to lines.

@@ -1,0 +1,394 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// DockerOptions configure a Docker source.
+type DockerOptions struct {
+	// Container is the container's name (or ID); it is re-resolved by name after a re-create.
+	Container string
+	// Since is how much history to read first; 0 means all of it.
+	Since time.Duration
+	// Follow keeps following the container after the back-fill, through stops, restarts,
+	// re-creates and daemon restarts. Without it, Run returns after the back-fill (mxtop report).
+	Follow bool
+	// Wait makes a missing container a state ("waiting for container NAME") instead of an error
+	// at start. After the container was seen once, its absence is always a state.
+	Wait bool
+	// Host overrides DOCKER_HOST ("unix:///var/run/docker.sock", "tcp://…", "ssh://user@host").
+	Host string
+	// NoJSONFile back-fills through the API even when the json-file log is readable (benchmarks).
+	NoJSONFile bool
+
+	// now and backoffMin are replaced by tests.
+	now        func() time.Time
+	backoffMin time.Duration
+	poll       time.Duration
+}
+
+// Backoff bounds for re-connecting to the daemon: quick at first (a daemon restart takes about a
+// second), capped so a daemon that is down for long is probed only every ten seconds.
+const (
+	backoffMin = 250 * time.Millisecond
+	backoffMax = 10 * time.Second
+	// pollEvery is the safety net when waiting for a container: the Events API normally wakes the
+	// source at once, but a dropped event must not leave it waiting forever.
+	pollEvery = 5 * time.Second
+)
+
+// Docker follows one container's logs through the Docker Engine API. See the design: a
+// back-fill from the container's json-file log when it is readable (disk speed, ~50× the daemon's
+// log API), otherwise through the API, then the API follow from the last timestamp delivered, with
+// no gap and no duplicate; the Events API wakes it on start, restart and re-create.
+type Docker struct {
+	opts DockerOptions
+}
+
+// NewDocker returns a source for the container opts.Container.
+func NewDocker(opts DockerOptions) *Docker {
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	if opts.backoffMin == 0 {
+		opts.backoffMin = backoffMin
+	}
+	if opts.poll == 0 {
+		opts.poll = pollEvery
+	}
+	return &Docker{opts: opts}
+}
+
+// Name returns "container NAME".
+func (d *Docker) Name() string { return "container " + d.opts.Container }
+
+// errStopped ends a session whose container is not running (after its history was read).
+var errStopped = errors.New("container stopped")
+
+// containerInfo is what the source needs from an inspect.
+type containerInfo struct {
+	id       string
+	tty      bool
+	running  bool
+	driver   string
+	logPath  string
+	created  time.Time
+	notFound bool
+}
+
+// Run back-fills, then follows until ctx is cancelled (or, without Follow, until the back-fill
+// is done). Errors at start (no daemon, permission denied, no such container, a log driver that
+// cannot be read) are returned as one sentence; later faults are states.
+func (d *Docker) Run(ctx context.Context, out chan<- Batch) error {
+	cli, err := d.newClient()
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	e := &emitter{ctx: ctx, out: out, st: Status{Source: d.Name(), State: StateStarting}}
+	if d.opts.Since > 0 {
+		e.cutoff = d.opts.now().Add(-d.opts.Since)
+	}
+	info, err := d.inspect(ctx, cli)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		return describeDaemonErr(cli.DaemonHost(), err)
+	case info.notFound && !d.opts.Wait:
+		return fmt.Errorf("no container named %s on the Docker daemon at %s", d.opts.Container, cli.DaemonHost())
+	}
+	kick := make(chan struct{}, 1)
+	if d.opts.Follow {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.watchEvents(ctx, cli, kick)
+		}()
+	}
+	return d.loop(ctx, cli, e, info, kick)
+}
+
+// loop runs sessions (back-fill + follow) for as long as the source lives, and decides after each
+// why it ended: container stopped, removed, re-created, daemon gone.
+func (d *Docker) loop(ctx context.Context, cli *client.Client, e *emitter, info containerInfo, kick chan struct{}) error {
+	var lastID, stoppedID string
+	attempt, quick := 0, 0
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch {
+		case info.notFound:
+			if err := e.setState(StateWaiting, ""); err != nil {
+				return err
+			}
+			d.wait(ctx, kick, d.opts.poll)
+		case info.id == stoppedID && !info.running:
+			if err := e.setState(StateStopped, ""); err != nil {
+				return err
+			}
+			d.wait(ctx, kick, d.opts.poll)
+		default:
+			if lastID != "" && info.id != lastID {
+				e.flushPending() // the old container's unfinished line will never end
+			}
+			lastID, stoppedID = info.id, ""
+			began := time.Now()
+			err := d.session(ctx, cli, e, info)
+			switch {
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case !d.opts.Follow && err == nil:
+				e.flushPending()
+				return e.setState(StateDone, "")
+			case !d.opts.Follow:
+				return describeDaemonErr(cli.DaemonHost(), err)
+			case errors.Is(err, errStopped):
+				stoppedID = info.id
+			case isFatal(err):
+				e.st.Err = err.Error()
+				e.setState(StateFailed, "")
+				return err
+			case err != nil && !errors.Is(err, errGarbled):
+				e.st.Err = oneLineText([]byte(err.Error()))
+			}
+			// A stream that keeps ending at once (a garbled stream, a flapping container) must
+			// not turn into a busy loop against the daemon.
+			if stoppedID == "" && time.Since(began) < time.Second {
+				quick++
+				sleep(ctx, backoff(d.opts.backoffMin, quick))
+			} else {
+				quick = 0
+			}
+		}
+		var err error
+		info, err = d.inspect(ctx, cli)
+		for err != nil && ctx.Err() == nil {
+			attempt++
+			e.st.Attempt, e.st.Err = attempt, oneLineText([]byte(describeDaemonErr(cli.DaemonHost(), err).Error()))
+			e.st.State, e.stDirty = StateReconnecting, true
+			if err := e.flush(); err != nil {
+				return err
+			}
+			sleep(ctx, backoff(d.opts.backoffMin, attempt))
+			info, err = d.inspect(ctx, cli)
+		}
+		if attempt > 0 {
+			attempt, e.st.Err = 0, ""
+		}
+	}
+}
+
+// session reads the container's history from where the source stopped (or from the --since
+// cutoff) and then, with Follow and a running container, follows it until the log stream ends.
+func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, info containerInfo) error {
+	detail, useFile := d.fileDetail(cli, info)
+	cutoff := e.since()
+	var tail *fileTail
+	defer tail.close()
+	if useFile {
+		if err := e.setState(StateBackfilling, detail); err != nil {
+			return err
+		}
+		e.resume()
+		var err error
+		tail, err = backfillFiles(e, info.logPath, cutoff, d.opts.Follow && info.running)
+		if errors.Is(err, errFileUnusable) {
+			useFile, detail = false, strings.TrimPrefix(err.Error(), errFileUnusable.Error()+" ")
+			detail = "json-file log unreadable " + detail + ", back-filling through the API"
+		} else if err != nil {
+			return err
+		}
+	}
+	if !useFile {
+		if err := e.setState(StateBackfilling, detail); err != nil {
+			return err
+		}
+		e.resume()
+		if err := d.backfillAPI(ctx, cli, e, info, cutoff); err != nil {
+			return err
+		}
+	}
+	if !d.opts.Follow {
+		return nil
+	}
+	if !info.running {
+		return errStopped
+	}
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true, Timestamps: true}
+	if s := e.since(); !s.IsZero() {
+		opts.Since = s.Format(time.RFC3339Nano)
+	}
+	if tail != nil {
+		// The daemon follows from the file's end at the moment it answers; what was written
+		// between our back-fill and that moment is read from the file (drain) and the overlap
+		// is dropped by timestamp (resume).
+		opts.Tail = "0"
+	}
+	rc, err := cli.ContainerLogs(ctx, info.id, opts)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if tail != nil {
+		if err := drain(e, tail); err != nil {
+			return err
+		}
+		tail.close()
+	}
+	e.resume()
+	e.spanFrom, e.spanTo = time.Time{}, time.Time{}
+	if err := e.setState(StateFollowing, strings.TrimSuffix(detail, ", back-filling through the API")); err != nil {
+		return err
+	}
+	return readAPIStream(rc, info.tty, e)
+}
+
+// fileDetail decides whether the json-file log can be read and says so in one phrase.
+func (d *Docker) fileDetail(cli *client.Client, info containerInfo) (string, bool) {
+	switch {
+	case d.opts.NoJSONFile:
+		return "back-filling through the API (json-file reading disabled)", false
+	case info.driver != "json-file":
+		return "log driver " + info.driver + ", back-filling through the API", false
+	case !strings.HasPrefix(cli.DaemonHost(), "unix://"):
+		return "remote daemon, back-filling through the API", false
+	case info.logPath == "":
+		return "no json-file log path, back-filling through the API", false
+	}
+	return "back-filling from the json-file log", true
+}
+
+// backfillAPI reads history from cutoff through the daemon's log API, without following.
+func (d *Docker) backfillAPI(ctx context.Context, cli *client.Client, e *emitter, info containerInfo, cutoff time.Time) error {
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true}
+	if !cutoff.IsZero() {
+		opts.Since = cutoff.Format(time.RFC3339Nano)
+	}
+	e.spanFrom, e.spanTo = cutoff, d.opts.now()
+	if cutoff.IsZero() {
+		e.spanFrom = info.created
+	}
+	defer func() { e.spanFrom, e.spanTo = time.Time{}, time.Time{} }()
+	rc, err := cli.ContainerLogs(ctx, info.id, opts)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return readAPIStream(rc, info.tty, e)
+}
+
+// inspect looks the container up by name. A missing container is not an error.
+func (d *Docker) inspect(ctx context.Context, cli *client.Client) (containerInfo, error) {
+	res, err := cli.ContainerInspect(ctx, d.opts.Container, client.ContainerInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return containerInfo{notFound: true}, nil
+	}
+	if err != nil {
+		return containerInfo{}, err
+	}
+	c := res.Container
+	info := containerInfo{id: c.ID, logPath: c.LogPath}
+	if c.Config != nil {
+		info.tty = c.Config.Tty
+	}
+	if c.State != nil {
+		info.running = c.State.Running
+	}
+	if c.HostConfig != nil {
+		info.driver = c.HostConfig.LogConfig.Type
+	}
+	info.created, _ = time.Parse(time.RFC3339Nano, c.Created)
+	return info, nil
+}
+
+// wait blocks until an event for the container, the poll interval, or cancellation.
+func (d *Docker) wait(ctx context.Context, kick <-chan struct{}, poll time.Duration) {
+	t := time.NewTimer(poll)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-kick:
+	case <-t.C:
+	}
+}
+
+// sleep waits for d or cancellation.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// backoff doubles from lo per attempt, capped at backoffMax.
+func backoff(lo time.Duration, attempt int) time.Duration {
+	d := lo
+	for i := 1; i < attempt && d < backoffMax; i++ {
+		d *= 2
+	}
+	return min(d, backoffMax)
+}
+
+// isFatal reports errors that retrying cannot fix: a log driver that cannot be read back.
+func isFatal(err error) bool {
+	return cerrdefs.IsNotImplemented(err) || cerrdefs.IsInvalidArgument(err) ||
+		(err != nil && strings.Contains(err.Error(), "does not support reading"))
+}
+
+// describeDaemonErr turns a client error into one sentence naming the daemon's address.
+func describeDaemonErr(host string, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "permission denied"):
+		return fmt.Errorf("cannot reach the Docker daemon at %s: permission denied (run as root or as a member of the docker group)", host)
+	case strings.Contains(msg, "no such file or directory"):
+		return fmt.Errorf("cannot reach the Docker daemon at %s: no such socket (is dockerd running? DOCKER_HOST selects another daemon)", host)
+	case client.IsErrConnectionFailed(err):
+		return fmt.Errorf("cannot reach the Docker daemon at %s: is dockerd running?", host)
+	case strings.Contains(msg, "does not support reading"):
+		return fmt.Errorf("the container's log driver cannot be read back (%s); use --file with the log's path instead", firstLine(msg))
+	}
+	return fmt.Errorf("docker at %s: %s", host, firstLine(msg))
+}
+
+// firstLine returns the first line of s, without Go's request decorations.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimPrefix(s, "Error response from daemon: ")
+}
+
+// newClient builds the API client from DOCKER_HOST (or opts.Host).
+func (d *Docker) newClient() (*client.Client, error) {
+	host := d.opts.Host
+	opts := []client.Opt{client.FromEnv}
+	if host != "" {
+		opts = append(opts, client.WithHost(host))
+	}
+	cli, err := client.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker client: %s", firstLine(err.Error()))
+	}
+	return cli, nil
+}

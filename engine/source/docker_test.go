@@ -1,0 +1,446 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// sink collects what a source sends, for tests.
+type sink struct {
+	mu       sync.Mutex
+	lines    []string
+	times    []time.Time
+	statuses []Status
+	notify   chan struct{}
+}
+
+// waitTimeout bounds every wait of the Docker tests; they normally take milliseconds.
+const waitTimeout = 10 * time.Second
+
+// startSource runs src until the test ends and returns the sink and Run's result channel.
+func startSource(t *testing.T, src Source) (*sink, context.CancelFunc, chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	s := &sink{notify: make(chan struct{}, 1)}
+	out := make(chan Batch, 4)
+	errc := make(chan error, 1)
+	go func() { errc <- src.Run(ctx, out); close(out) }()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range out {
+			s.mu.Lock()
+			if b.Status != nil {
+				s.statuses = append(s.statuses, *b.Status)
+			}
+			for _, l := range b.Lines {
+				s.lines = append(s.lines, string(l.Text))
+				s.times = append(s.times, l.Time)
+			}
+			s.mu.Unlock()
+			select {
+			case s.notify <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return s, cancel, errc
+}
+
+// waitFor waits until cond holds for the sink, failing the test after waitTimeout.
+func (s *sink) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		s.mu.Lock()
+		ok := cond()
+		s.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-s.notify:
+		case <-deadline:
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			last := Status{}
+			if len(s.statuses) > 0 {
+				last = s.statuses[len(s.statuses)-1]
+			}
+			t.Fatalf("timed out waiting for %s; have %d lines (last %q), status %+v", what, len(s.lines), tailOf(s.lines), last)
+		}
+	}
+}
+
+func tailOf(l []string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.60s", l[len(l)-1])
+}
+
+func (s *sink) waitLines(t *testing.T, n int) []string {
+	t.Helper()
+	s.waitFor(t, fmt.Sprintf("%d lines", n), func() bool { return len(s.lines) >= n })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.lines...)
+}
+
+func (s *sink) waitState(t *testing.T, st State) Status {
+	t.Helper()
+	var got Status
+	s.waitFor(t, "state "+st.String(), func() bool {
+		if len(s.statuses) > 0 && s.statuses[len(s.statuses)-1].State == st {
+			got = s.statuses[len(s.statuses)-1]
+			return true
+		}
+		return false
+	})
+	return got
+}
+
+func (s *sink) last() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.statuses[len(s.statuses)-1]
+}
+
+// expectLines checks the exact sequence, which proves no gap and no duplicate.
+func expectLines(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines %q…, want %d %q…", len(got), clip(got), len(want), clip(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("line %d = %.80q, want %.80q", i, got[i], want[i])
+		}
+	}
+}
+
+func clip(l []string) []string {
+	out := make([]string, 0, 8)
+	for _, s := range l[:min(len(l), 8)] {
+		if len(s) > 40 {
+			s = s[:40] + fmt.Sprintf("…(%d)", len(s))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func seq(prefix string, from, to int) []string {
+	var l []string
+	for i := from; i < to; i++ {
+		l = append(l, fmt.Sprintf("%s %d postfix/smtpd[%d]: connect from unknown[203.0.113.%d]", prefix, i, 100+i, i%250))
+	}
+	return l
+}
+
+func newTestDocker(f *fakeDocker, follow bool) *Docker {
+	return NewDocker(DockerOptions{
+		Container: "mailserver", Follow: follow, Host: f.host(),
+		backoffMin: 5 * time.Millisecond, poll: 200 * time.Millisecond,
+	})
+}
+
+func TestDocker_BackfillThenFollow(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tty    bool
+		driver string
+		detail string
+	}{
+		{"mux api", false, "local", "log driver local, back-filling through the API"},
+		{"tty api", true, "journald", "log driver journald, back-filling through the API"},
+		{"mux json-file", false, "json-file", "back-filling from the json-file log"},
+		{"tty json-file", true, "json-file", "back-filling from the json-file log"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeDocker(t)
+			f.run("mailserver", tc.tty, tc.driver)
+			f.log("mailserver", 1, seq("old", 0, 50)...)
+			long := strings.Repeat("L", 40000) // 3 pieces of at most 16 KiB
+			f.log("mailserver", 2, long, "bad utf8 \xff\xfe ok")
+			s, _, _ := startSource(t, newTestDocker(f, true))
+			s.waitState(t, StateFollowing)
+			f.log("mailserver", 1, seq("new", 0, 20)...)
+			got := s.waitLines(t, 72)
+			bad := "bad utf8 \xff\xfe ok"
+			if tc.driver == "json-file" {
+				bad = "bad utf8 \ufffd\ufffd ok" // dockerd's JSON encoder replaces invalid UTF-8
+			}
+			want := append(append(seq("old", 0, 50), long, bad), seq("new", 0, 20)...)
+			expectLines(t, got, want...)
+			var sawDetail bool
+			s.mu.Lock()
+			for _, st := range s.statuses {
+				sawDetail = sawDetail || (st.State == StateBackfilling && st.Detail == tc.detail)
+			}
+			s.mu.Unlock()
+			if !sawDetail {
+				t.Errorf("no backfilling status with detail %q in %+v", tc.detail, s.statuses)
+			}
+			if st := s.last(); st.Truncated != 0 || st.Skipped != 0 {
+				t.Errorf("counters %+v, want none", st)
+			}
+		})
+	}
+}
+
+func TestDocker_JSONFileFollowUsesTailZeroAndTimes(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, seq("old", 0, 5)...)
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	f.log("mailserver", 1, "new")
+	s.waitLines(t, 6)
+	f.mu.Lock()
+	reqs := append([]string(nil), f.logReqs...)
+	f.mu.Unlock()
+	if len(reqs) != 1 || !strings.Contains(reqs[0], "tail=0") || !strings.Contains(reqs[0], "follow=1") {
+		t.Fatalf("logs requests %q: want one follow with tail=0 (history came from the file)", reqs)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 1; i < len(s.times); i++ {
+		if !s.times[i].After(s.times[i-1]) {
+			t.Fatalf("line %d time %v not after %v", i, s.times[i], s.times[i-1])
+		}
+	}
+}
+
+func TestDocker_RestartResumesWithoutGapOrDuplicate(t *testing.T) {
+	for _, driver := range []string{"local", "json-file"} {
+		t.Run(driver, func(t *testing.T) {
+			f := newFakeDocker(t)
+			f.run("mailserver", false, driver)
+			f.log("mailserver", 1, "a1", "a2")
+			f.logSameTime("mailserver", "same1", "same2", "same3") // the daemon's since is inclusive
+			s, _, _ := startSource(t, newTestDocker(f, true))
+			s.waitState(t, StateFollowing)
+			s.waitLines(t, 5)
+			f.setRunning("mailserver", false)
+			s.waitState(t, StateStopped)
+			// Written after the follow ended and before the source re-attached (as in a restart).
+			f.log("mailserver", 1, "b1", "b2")
+			f.setRunning("mailserver", true)
+			s.waitState(t, StateFollowing)
+			f.log("mailserver", 2, "c1")
+			got := s.waitLines(t, 8)
+			expectLines(t, got, "a1", "a2", "same1", "same2", "same3", "b1", "b2", "c1")
+		})
+	}
+}
+
+func TestDocker_RecreateWithNewIDIsFollowed(t *testing.T) {
+	f := newFakeDocker(t)
+	old := f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, "old1")
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	s.waitLines(t, 1)
+	f.remove("mailserver")
+	if st := s.waitState(t, StateWaiting); st.String() != "waiting for container mailserver" {
+		t.Fatalf("status text %q", st.String())
+	}
+	nc := f.run("mailserver", true, "json-file")
+	if nc.id == old.id {
+		t.Fatal("fake reused the ID")
+	}
+	f.log("mailserver", 1, "new1", "new2")
+	expectLines(t, s.waitLines(t, 3), "old1", "new1", "new2")
+}
+
+func TestDocker_DaemonGoneThenBack(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "local")
+	f.log("mailserver", 1, "before")
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	s.waitLines(t, 1)
+	f.stop()
+	st := s.waitState(t, StateReconnecting)
+	if st.Attempt < 1 || !strings.Contains(st.Err, "cannot reach the Docker daemon") {
+		t.Fatalf("reconnecting status %+v", st)
+	}
+	f.log("mailserver", 1, "while down 1", "while down 2") // the container kept writing
+	f.start()
+	s.waitState(t, StateFollowing)
+	f.log("mailserver", 1, "after")
+	expectLines(t, s.waitLines(t, 4), "before", "while down 1", "while down 2", "after")
+	if st := s.last(); st.Err != "" || st.Attempt != 0 {
+		t.Fatalf("error not cleared after reconnect: %+v", st)
+	}
+}
+
+func TestDocker_GarbledFrameIsCountedAndFollowingContinues(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "local")
+	f.garble = 1
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	f.log("mailserver", 1, "one", "two")
+	s.waitLines(t, 2)
+	f.log("mailserver", 1, "three")
+	expectLines(t, s.waitLines(t, 3), "one", "two", "three")
+	s.waitFor(t, "Skipped=1", func() bool { return s.statuses[len(s.statuses)-1].Skipped == 1 })
+}
+
+func TestDocker_BadJSONFileRecordAndHugeLine(t *testing.T) {
+	f := newFakeDocker(t)
+	c := f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, "ok1")
+	fh, err := os.OpenFile(c.logPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh.WriteString(`{"log":"truncated rec` + "\n")
+	fh.Close()
+	f.log("mailserver", 1, strings.Repeat("M", 1<<20), "ok2") // a 1 MB line: 64 pieces
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	got := s.waitLines(t, 3)
+	expectLines(t, got, "ok1", strings.Repeat("M", MaxLineBytes), "ok2")
+	st := s.waitState(t, StateFollowing)
+	if st.Skipped != 1 || st.Truncated != 1 {
+		t.Fatalf("counters %+v, want Skipped=1 Truncated=1", st)
+	}
+}
+
+func TestDocker_ReportModeStopsAfterBackfill(t *testing.T) {
+	for _, driver := range []string{"local", "json-file"} {
+		t.Run(driver, func(t *testing.T) {
+			f := newFakeDocker(t)
+			f.run("mailserver", false, driver)
+			f.log("mailserver", 1, seq("h", 0, 30)...)
+			s, _, errc := startSource(t, newTestDocker(f, false))
+			select {
+			case err := <-errc:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(waitTimeout):
+				t.Fatal("report-mode source did not return")
+			}
+			expectLines(t, s.waitLines(t, 30), seq("h", 0, 30)...)
+			s.waitState(t, StateDone)
+		})
+	}
+}
+
+func TestDocker_SinceCutsHistory(t *testing.T) {
+	for _, driver := range []string{"local", "json-file"} {
+		t.Run(driver, func(t *testing.T) {
+			f := newFakeDocker(t)
+			f.run("mailserver", false, driver)
+			f.log("mailserver", 1, seq("x", 0, 100)...) // 12:00:00.001 … 12:00:00.100
+			d := newTestDocker(f, false)
+			d.opts.Since = 30 * time.Millisecond
+			d.opts.now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 100e6, time.UTC) }
+			s, _, errc := startSource(t, d)
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+			expectLines(t, s.waitLines(t, 31), seq("x", 69, 100)...)
+		})
+	}
+}
+
+func TestSeekTime_FindsCutoffInBigFile(t *testing.T) {
+	f := newFakeDocker(t)
+	c := f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, seq("y", 0, 6000)...)
+	st, _ := os.Stat(c.logPath)
+	cutoff := time.Date(2026, 11, 27, 12, 0, 4, 0, time.UTC) // line 3999 at 12:00:04.000
+	off := seekTime(c.logPath, st.Size(), cutoff)
+	if off <= 0 || off >= st.Size() {
+		t.Fatalf("offset %d of %d", off, st.Size())
+	}
+	data, _ := os.ReadFile(c.logPath)
+	_, ts, ok := DecodeJSONFileRecord(data[off:off+int64(strings.IndexByte(string(data[off:]), '\n'))], nil)
+	if !ok || !ts.Before(cutoff) || cutoff.Sub(ts) > 2*time.Second {
+		t.Fatalf("record at offset: %v ok=%v, want shortly before %v", ts, ok, cutoff)
+	}
+}
+
+func TestDocker_StartErrorsAreOneSentence(t *testing.T) {
+	dir := t.TempDir()
+	d := NewDocker(DockerOptions{Container: "mailserver", Host: "unix://" + dir + "/nope.sock"})
+	err := d.Run(t.Context(), make(chan Batch, 8))
+	want := "cannot reach the Docker daemon at unix://" + dir + "/nope.sock: no such socket (is dockerd running? DOCKER_HOST selects another daemon)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+
+	f := newFakeDocker(t)
+	err = newTestDocker(f, true).Run(t.Context(), make(chan Batch, 8))
+	if err == nil || err.Error() != "no container named mailserver on the Docker daemon at "+f.host() {
+		t.Fatalf("unknown container: %v", err)
+	}
+
+	perm := describeDaemonErr("unix:///var/run/docker.sock", errors.New("permission denied while trying to connect to the docker API at unix:///var/run/docker.sock"))
+	if perm.Error() != "cannot reach the Docker daemon at unix:///var/run/docker.sock: permission denied (run as root or as a member of the docker group)" {
+		t.Fatalf("permission: %v", perm)
+	}
+}
+
+func TestDocker_WaitsForMissingContainer(t *testing.T) {
+	f := newFakeDocker(t)
+	d := newTestDocker(f, true)
+	d.opts.Wait = true
+	d.opts.poll = time.Hour // only the Events API can wake it
+	s, _, _ := startSource(t, d)
+	s.waitState(t, StateWaiting)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, "hello")
+	expectLines(t, s.waitLines(t, 1), "hello")
+}
+
+// ourGoroutines lists goroutines running code of this package or the moby client.
+func ourGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var found []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "source.Test") || strings.Contains(g, "fakeDocker") {
+			continue
+		}
+		if strings.Contains(g, "mxtop/engine/source.") || strings.Contains(g, "moby/moby/client.") {
+			found = append(found, g)
+		}
+	}
+	return found
+}
+
+func TestDocker_CancelStopsEveryGoroutine(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, "x")
+	before := len(ourGoroutines())
+	ctx, cancel := context.WithCancel(t.Context())
+	out := make(chan Batch, 64)
+	errc := make(chan error, 1)
+	go func() { errc <- newTestDocker(f, true).Run(ctx, out) }()
+	for b := range out {
+		if b.Status != nil && b.Status.State == StateFollowing {
+			break
+		}
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+	if g := ourGoroutines(); len(g) > before {
+		t.Fatalf("%d goroutines left after Run returned:\n%s", len(g)-before, strings.Join(g, "\n\n"))
+	}
+}
