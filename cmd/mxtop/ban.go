@@ -1,39 +1,292 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
 
-var errNoFirewall = errors.New("the firewall commands are not built yet (#5)")
+	"github.com/mxtop/mxtop/engine/firewall"
+)
 
-// BanCmd bans an IP or CIDR. TODO(#5).
+// banPolicy holds the two policy flags the firewall commands honour. They carry the same names
+// as PolicyFlags, so the config file's `whitelist` and `no_default_whitelist` apply to
+// `mxtop ban` exactly as they do to the TUI.
+type banPolicy struct {
+	Whitelist          []string `help:"CIDR never counted as an attacker and never banned (repeatable)." placeholder:"CIDR"`
+	NoDefaultWhitelist bool     `help:"Do not protect loopback, private, link-local and Docker ranges (for test labs)."`
+}
+
+// BanCmd bans an IP or CIDR.
 type BanCmd struct {
 	FirewallFlags `embed:""`
+	banPolicy     `embed:""`
 	Target        string `arg:"" help:"IP or CIDR to ban." placeholder:"IP|CIDR"`
+	For           string `help:"How long: 30m, 1h, 7d, perm (default: --ban-for)." placeholder:"DURATION"`
+	Reason        string `help:"Why, shown by mxtop bans." placeholder:"TEXT"`
+	Force         bool   `help:"Ban even an address whose verdict is scanner."`
+	Subnet        bool   `help:"Ban the /24 (IPv4) or /64 (IPv6) around the address."`
+	Verdict       string `help:"Verdict to record with the ban (scanner needs --force)." hidden:""`
 }
 
 // Run bans.
-func (c *BanCmd) Run(env *Env) error { return errNoFirewall }
+func (c *BanCmd) Run(env *Env) error {
+	p, err := firewall.ParseTarget(c.Target)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if c.Subnet {
+		bits := 24
+		if p.Addr().Is6() {
+			bits = 64
+		}
+		if p.Bits() > bits {
+			p, _ = firewall.Around(p.Addr(), bits)
+		}
+	}
+	dur := firewall.UseDefault
+	if c.For != "" {
+		if dur, err = firewall.ParseDuration(c.For); err != nil {
+			return usageError("--for: %v", err)
+		}
+	}
+	return withManager(env, c.FirewallFlags, c.banPolicy, true, func(ctx context.Context, m *firewall.Manager) error {
+		reason := c.Reason
+		if reason == "" {
+			reason = "manual ban"
+		}
+		res, err := m.Ban(ctx, firewall.Request{Prefix: p, Duration: dur, Reason: reason, Verdict: c.Verdict, Force: c.Force})
+		printResult(env.Stdout, res)
+		return err
+	})
+}
 
-// UnbanCmd lifts a ban. TODO(#5).
+// UnbanCmd lifts a ban.
 type UnbanCmd struct {
 	FirewallFlags `embed:""`
 	Target        string `arg:"" help:"IP or CIDR to unban." placeholder:"IP|CIDR"`
 }
 
 // Run unbans.
-func (c *UnbanCmd) Run(env *Env) error { return errNoFirewall }
-
-// BansCmd lists bans. TODO(#5).
-type BansCmd struct {
-	FirewallFlags `embed:""`
+func (c *UnbanCmd) Run(env *Env) error {
+	p, err := firewall.ParseTarget(c.Target)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	return withManager(env, c.FirewallFlags, banPolicy{}, true, func(ctx context.Context, m *firewall.Manager) error {
+		res, err := m.Unban(ctx, p)
+		printResult(env.Stdout, res)
+		return err
+	})
 }
 
-// Run lists.
-func (c *BansCmd) Run(env *Env) error { return errNoFirewall }
+// BansCmd lists bans.
+type BansCmd struct {
+	FirewallFlags `embed:""`
+	Format        string `help:"Output format: table or json." enum:"table,json" default:"table"`
+}
 
-// WhitelistCmd manages the whitelist. TODO(#5).
+// Run lists mxtop's bans and the chain's hand-made DROP rules with the kernel's counters. It
+// changes nothing; a ban the kernel lost is marked NOT ENFORCED until the next ban, unban or
+// start of the TUI restores it.
+func (c *BansCmd) Run(env *Env) error {
+	return withManager(env, c.FirewallFlags, banPolicy{}, false, func(ctx context.Context, m *firewall.Manager) error {
+		bans, err := m.Bans(ctx)
+		if err != nil {
+			return err
+		}
+		if c.Format == "json" {
+			return writeBansJSON(env.Stdout, bans)
+		}
+		return writeBansTable(env.Stdout, bans, time.Now())
+	})
+}
+
+// WhitelistCmd manages the whitelist.
 type WhitelistCmd struct {
 	FirewallFlags `embed:""`
+	banPolicy     `embed:""`
+	Action        string `arg:"" enum:"add,rm,list" default:"list" help:"add, rm or list."`
+	Target        string `arg:"" optional:"" help:"IP or CIDR to add or remove." placeholder:"IP|CIDR"`
 }
 
 // Run manages.
-func (c *WhitelistCmd) Run(env *Env) error { return errNoFirewall }
+func (c *WhitelistCmd) Run(env *Env) error {
+	var p netip.Prefix
+	if c.Action != "list" {
+		if c.Target == "" {
+			return usageError("whitelist %s needs an IP or CIDR", c.Action)
+		}
+		var err error
+		if p, err = parseWhitelistTarget(c.Target); err != nil {
+			return usageError("%q is not an IP address or CIDR", c.Target)
+		}
+	}
+	return withManager(env, c.FirewallFlags, c.banPolicy, c.Action != "list", func(ctx context.Context, m *firewall.Manager) error {
+		if c.Action == "list" {
+			for _, w := range m.Whitelist() {
+				fmt.Fprintln(env.Stdout, w)
+			}
+			return nil
+		}
+		res, err := m.SetWhitelist(ctx, p, c.Action == "add")
+		printResult(env.Stdout, res)
+		return err
+	})
+}
+
+func parseWhitelistTarget(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p, nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, fmt.Errorf("not an IP address or CIDR")
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// withManager builds the backend and Manager from the flags and runs fn. When restore is set
+// it first re-applies the stored bans (this run may be the first mxtop since a reboot) and
+// expires old ones. Health warnings (chain not jumped to, dry-run) go to stderr.
+func withManager(env *Env, ff FirewallFlags, pol banPolicy, restore bool, fn func(context.Context, *firewall.Manager) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := managerConfig(ff, pol)
+	if err != nil {
+		return err
+	}
+	m, err := firewall.NewManager(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = m.Close() }()
+	for _, w := range m.Health(ctx).Warnings {
+		fmt.Fprintln(env.Stderr, "mxtop: warning:", w)
+	}
+	if restore {
+		res, err := m.Restore(ctx)
+		if err != nil {
+			return err
+		}
+		if len(res.Commands) > 0 {
+			printResult(env.Stdout, res)
+		}
+	}
+	return fn(ctx, m)
+}
+
+// managerConfig turns the firewall and policy flags into a Manager configuration.
+func managerConfig(ff FirewallFlags, pol banPolicy) (firewall.Config, error) {
+	def, err := firewall.ParseDuration(ff.BanFor)
+	if err != nil {
+		return firewall.Config{}, usageError("--ban-for: %v", err)
+	}
+	cfg := firewall.Config{
+		StatePath: ff.State, Chain: ff.Chain, DefaultDuration: def, DefaultPermanent: def == 0,
+		Persist: ff.Persist, NoDefaultProtected: pol.NoDefaultWhitelist,
+	}
+	for _, s := range pol.Whitelist {
+		p, err := parseWhitelistTarget(s)
+		if err != nil {
+			return cfg, usageError("--whitelist %q: not an IP or CIDR", s)
+		}
+		cfg.Whitelist = append(cfg.Whitelist, p.Masked())
+	}
+	switch ff.Firewall {
+	case "dry-run":
+		cfg.Backend = &firewall.DryRun{Chain: ff.Chain}
+		cfg.StatePath = "" // a dry run leaves the real state file alone
+	case "iptables":
+		cfg.Backend, err = firewall.NewIPTables(ff.Chain)
+	default:
+		cfg.Backend, err = firewall.NewIPSet(firewall.IPSetConfig{Chain: ff.Chain})
+	}
+	return cfg, err
+}
+
+func printResult(w io.Writer, res firewall.Result) {
+	if res.Message != "" {
+		fmt.Fprintln(w, res.Message)
+	}
+	for _, c := range res.Commands {
+		fmt.Fprintln(w, "  "+c)
+	}
+}
+
+// clean makes free text (a ban reason, possibly built from log data) safe for one terminal cell.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func writeBansTable(w io.Writer, bans []firewall.Ban, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PREFIX\tSINCE\tEXPIRES\tPACKETS\tBYTES\tVERDICT\tREASON")
+	for _, b := range bans {
+		since, expires, verdict := "-", "never", b.Verdict
+		if !b.Since.IsZero() {
+			since = b.Since.Local().Format("2006-01-02 15:04")
+		}
+		switch {
+		case b.Manual:
+			expires = "manual rule"
+		case !b.Expires.IsZero() && !b.Expires.After(now):
+			expires = "expired"
+		case !b.Expires.IsZero():
+			expires = "in " + firewall.FormatDuration(b.Expires.Sub(now).Round(time.Minute))
+		}
+		if verdict == "" {
+			verdict = "-"
+		}
+		reason := clean(b.Reason)
+		if !b.Active {
+			reason = "NOT ENFORCED " + reason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", b.Prefix, since, expires, b.Packets, b.Bytes, clean(verdict), reason)
+	}
+	return tw.Flush()
+}
+
+type banJSON struct {
+	Prefix   string           `json:"prefix"`
+	Reason   string           `json:"reason,omitempty"`
+	Since    *time.Time       `json:"since,omitempty"`
+	Expires  *time.Time       `json:"expires"` // null = permanent
+	Verdict  string           `json:"verdict,omitempty"`
+	Evidence map[string]int64 `json:"evidence,omitempty"`
+	Packets  uint64           `json:"packets"`
+	Bytes    uint64           `json:"bytes"`
+	Manual   bool             `json:"manual"`
+	Active   bool             `json:"active"`
+}
+
+func writeBansJSON(w io.Writer, bans []firewall.Ban) error {
+	out := make([]banJSON, 0, len(bans))
+	for _, b := range bans {
+		j := banJSON{Prefix: b.Prefix.String(), Reason: b.Reason, Verdict: b.Verdict, Evidence: b.Evidence,
+			Packets: b.Packets, Bytes: b.Bytes, Manual: b.Manual, Active: b.Active}
+		if !b.Since.IsZero() {
+			j.Since = &b.Since
+		}
+		if !b.Expires.IsZero() {
+			j.Expires = &b.Expires
+		}
+		out = append(out, j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

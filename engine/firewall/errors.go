@@ -56,10 +56,22 @@ func newErr(kind error, err error, format string, a ...any) *Error {
 
 // refuse builds the policy error for a ban that would hit something protected.
 func refuse(kind error, p, hit netip.Prefix, why string) *Error {
-	if p == hit {
-		return newErr(kind, nil, "refusing to ban %s: %s", p, why)
+	switch {
+	case p == hit:
+		return newErr(kind, nil, "refusing to ban %s: it is %s", Show(p), why)
+	case hit.Bits() <= p.Bits():
+		return newErr(kind, nil, "refusing to ban %s: it is inside %s, %s", Show(p), Show(hit), why)
 	}
-	return newErr(kind, nil, "refusing to ban %s: overlaps %s (%s)", p, hit, why)
+	return newErr(kind, nil, "refusing to ban %s: it would cover %s, %s", Show(p), Show(hit), why)
+}
+
+// Show prints a single-address prefix as the bare address ("203.0.113.7"), any other prefix in
+// CIDR form.
+func Show(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
 }
 
 // ExecError is a command that failed, with its stderr.

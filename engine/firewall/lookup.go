@@ -82,6 +82,9 @@ func DockerNetworks(ctx context.Context) ([]Protect, error) {
 	}
 	defer func() { _ = cli.Close() }()
 	res, err := cli.NetworkList(ctx, client.NetworkListOptions{})
+	if client.IsErrConnectionFailed(err) {
+		return nil, nil // no daemon here: a mail server outside Docker, nothing to protect
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +92,10 @@ func DockerNetworks(ctx context.Context) ([]Protect, error) {
 	for _, n := range res.Items {
 		for _, c := range n.IPAM.Config {
 			if c.Subnet.IsValid() {
-				out = append(out, Protect{Prefix: c.Subnet.Masked(), Why: "Docker network " + n.Name + " subnet"})
+				out = append(out, Protect{Prefix: c.Subnet.Masked(), Why: "the subnet of Docker network " + n.Name})
 			}
 			if c.Gateway.IsValid() {
-				out = append(out, Protect{Prefix: hostPrefix(c.Gateway), Why: "Docker network " + n.Name + " gateway"})
+				out = append(out, Protect{Prefix: hostPrefix(c.Gateway), Why: "the gateway of Docker network " + n.Name})
 			}
 		}
 	}

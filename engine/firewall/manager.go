@@ -44,11 +44,13 @@ const guardTTL = 10 * time.Second
 // Config configures a Manager. Zero values give the production defaults.
 type Config struct {
 	Backend         Backend
-	StatePath       string         // bbolt file; "" = a temporary file removed by Close
-	Chain           string         // for messages; the backend holds the chain it uses
-	DefaultDuration time.Duration  // for Request.Duration == UseDefault; 0 = DefaultBanDuration
-	Persist         string         // "netfilter-persistent": run `netfilter-persistent save` after changes
-	Whitelist       []netip.Prefix // configured CIDRs, never banned; cannot be removed at run time
+	StatePath       string        // bbolt file; "" = a temporary file removed by Close
+	Chain           string        // for messages; the backend holds the chain it uses
+	DefaultDuration time.Duration // for Request.Duration == UseDefault; 0 = DefaultBanDuration
+	// DefaultPermanent makes UseDefault mean permanent (--ban-for perm).
+	DefaultPermanent bool
+	Persist          string         // "netfilter-persistent": run `netfilter-persistent save` after changes
+	Whitelist        []netip.Prefix // configured CIDRs, never banned; cannot be removed at run time
 	// Protected ranges are never banned. nil means classify.DefaultProtected() unless
 	// NoDefaultProtected is set, which also turns the Docker lookup off (test labs).
 	Protected          []netip.Prefix
@@ -85,6 +87,9 @@ func NewManager(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	if cfg.DefaultDuration <= 0 {
 		cfg.DefaultDuration = DefaultBanDuration
+	}
+	if cfg.DefaultPermanent {
+		cfg.DefaultDuration = 0
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -131,7 +136,7 @@ func NewManager(ctx context.Context, cfg Config) (*Manager, error) {
 	return m, nil
 }
 
-// DefaultDuration is the configured default ban length.
+// DefaultDuration is the configured default ban length; 0 is permanent.
 func (m *Manager) DefaultDuration() time.Duration { return m.cfg.DefaultDuration }
 
 // Close releases the Manager. It changes nothing in the kernel: bans outlive mxtop.
@@ -164,10 +169,10 @@ func (m *Manager) guards(ctx context.Context) []guard {
 	out := make([]guard, 0, len(m.looked)+len(m.cfg.Whitelist)+len(m.whitelist)+len(m.protected))
 	out = append(out, m.looked...)
 	for _, p := range m.cfg.Whitelist {
-		out = append(out, guard{prefix: p, kind: ErrWhitelisted, why: "whitelisted in the configuration"})
+		out = append(out, guard{prefix: p, kind: ErrWhitelisted, why: "a range whitelisted in the configuration"})
 	}
 	for _, p := range m.whitelist {
-		out = append(out, guard{prefix: p, kind: ErrWhitelisted, why: "whitelisted"})
+		out = append(out, guard{prefix: p, kind: ErrWhitelisted, why: "a whitelisted range"})
 	}
 	return append(out, m.protected...)
 }
@@ -224,9 +229,13 @@ func (m *Manager) Ban(ctx context.Context, req Request) (Result, error) {
 		}
 		return res, err
 	}
-	res.Message = fmt.Sprintf("banned %s for %s", p, FormatDuration(dur))
+	how := "for " + FormatDuration(dur)
+	if dur == 0 {
+		how = "permanently"
+	}
+	res.Message = fmt.Sprintf("banned %s %s", Show(p), how)
 	if existed {
-		res.Message = fmt.Sprintf("%s was already banned; now banned for %s", p, FormatDuration(dur))
+		res.Message = fmt.Sprintf("%s was already banned; now banned %s", Show(p), how)
 	}
 	return m.persist(ctx, res)
 }
@@ -251,9 +260,9 @@ func (m *Manager) Unban(ctx context.Context, p netip.Prefix) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Message = "unbanned " + p.String()
+	res.Message = "unbanned " + Show(p)
 	if !existed {
-		res.Message = p.String() + " was not banned by mxtop; removed any kernel entry for it"
+		res.Message = Show(p) + " was not banned by mxtop; removed any kernel entry for it"
 	}
 	return m.persist(ctx, res)
 }

@@ -60,7 +60,7 @@ func (m *Manager) SetWhitelist(ctx context.Context, p netip.Prefix, on bool) (Re
 			return Result{}, err
 		}
 		_ = m.loadWhitelist()
-		return Result{Message: "removed " + p.String() + " from the whitelist"}, nil
+		return Result{Message: "removed " + Show(p) + " from the whitelist"}, nil
 	}
 	var bans map[netip.Prefix]record
 	if err := m.st.view(func(tx *bbolt.Tx) (err error) { bans, err = loadBans(tx); return err }); err != nil {
@@ -91,7 +91,7 @@ func (m *Manager) SetWhitelist(ctx context.Context, p netip.Prefix, on bool) (Re
 		return res, err
 	}
 	_ = m.loadWhitelist()
-	res.Message = "whitelisted " + p.String()
+	res.Message = "whitelisted " + Show(p)
 	if len(lifted) > 0 {
 		res.Message += fmt.Sprintf(" and lifted %d ban(s)", len(lifted))
 		return m.persist(ctx, res)

@@ -41,8 +41,8 @@ func newFixture(t *testing.T, mod func(*firewall.Config)) *fixture {
 		SSHClients: static(firewall.Protect{Prefix: netip.MustParsePrefix("198.51.100.77/32"), Why: "your SSH client address"}),
 		HostAddrs:  static(firewall.Protect{Prefix: netip.MustParsePrefix("192.0.2.10/32"), Why: "an address of this host"}),
 		DockerNets: static(
-			firewall.Protect{Prefix: netip.MustParsePrefix("203.0.113.128/25"), Why: "Docker network mail subnet"},
-			firewall.Protect{Prefix: netip.MustParsePrefix("2001:db8:d0c::1/128"), Why: "Docker network mail gateway"}),
+			firewall.Protect{Prefix: netip.MustParsePrefix("203.0.113.128/25"), Why: "the subnet of Docker network mail"},
+			firewall.Protect{Prefix: netip.MustParsePrefix("2001:db8:d0c::1/128"), Why: "the gateway of Docker network mail"}),
 		Whitelist: []netip.Prefix{netip.MustParsePrefix("192.0.2.64/26")},
 		Now:       f.clk.Now,
 		Run:       func(context.Context, string, ...string) error { return errors.New("persist must not run") },
@@ -84,9 +84,9 @@ func TestManager_RefusesProtectedWithReason(t *testing.T) {
 		{"198.51.100.77", firewall.ErrProtected, "SSH client"},
 		{"198.51.100.0/24", firewall.ErrProtected, "SSH client"}, // a CIDR that covers the SSH client
 		{"192.0.2.10", firewall.ErrProtected, "this host"},
-		{"203.0.113.200", firewall.ErrProtected, "Docker network mail subnet"},
-		{"203.0.113.0/24", firewall.ErrProtected, "Docker network mail subnet"},
-		{"2001:db8:d0c::/64", firewall.ErrProtected, "Docker network mail gateway"},
+		{"203.0.113.200", firewall.ErrProtected, "subnet of Docker network mail"},
+		{"203.0.113.0/24", firewall.ErrProtected, "subnet of Docker network mail"},
+		{"2001:db8:d0c::/64", firewall.ErrProtected, "gateway of Docker network mail"},
 		{"192.0.2.70", firewall.ErrWhitelisted, "whitelisted"},
 		{"192.0.2.64/27", firewall.ErrWhitelisted, "whitelisted"},
 		{"127.0.0.1", firewall.ErrProtected, "loopback"},
@@ -133,7 +133,7 @@ func TestManager_BanUnmapsAndStores(t *testing.T) {
 	if !f.rec.Has(want) {
 		t.Fatalf("kernel lacks %s: %v", want, f.rec.Entries())
 	}
-	if res.Message != "banned 203.0.113.7/32 for 7d" {
+	if res.Message != "banned 203.0.113.7 for 7d" {
 		t.Errorf("message = %q", res.Message)
 	}
 	bans, err := f.m.Bans(t.Context())

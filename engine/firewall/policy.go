@@ -144,21 +144,21 @@ func check(p netip.Prefix, guards []guard) error {
 func describeProtected(p netip.Prefix) string {
 	switch p.String() {
 	case "0.0.0.0/8", "::/128":
-		return "unspecified address range"
+		return "the unspecified range"
 	case "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16":
-		return "private range (RFC 1918; Docker networks live here)"
+		return "a private range (RFC 1918, where Docker networks live)"
 	case "100.64.0.0/10":
-		return "carrier-grade NAT range (RFC 6598)"
+		return "the carrier-grade NAT range (RFC 6598)"
 	case "127.0.0.0/8", "::1/128":
 		return "loopback"
 	case "169.254.0.0/16", "fe80::/10":
-		return "link-local range"
+		return "a link-local range"
 	case "224.0.0.0/3", "ff00::/8":
-		return "multicast or reserved range"
+		return "a multicast or reserved range"
 	case "fc00::/7":
-		return "unique local range (ULA)"
+		return "the unique local range (ULA)"
 	}
-	return "protected range"
+	return "a protected range"
 }
 
 // hostPrefix turns an address into the /32 or /128 that protects exactly it.
