@@ -132,6 +132,7 @@ func New(eng Engine, opts Options) Model {
 		filterInput: prompt.New("filter (IP, CIDR, host or HELO): ", styles.Cursor),
 		help:        help.New(),
 	}
+	m.help.ShortSeparator = "  " // the main keys must fit 80 columns
 	m.tabCounts = make([]int, len(m.tabs))
 	m.table.SetTab(nil, m.tabs[0].cols)
 	m.header = m.renderHeader()

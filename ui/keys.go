@@ -60,7 +60,7 @@ func DefaultKeyMap(readOnly bool) KeyMap {
 		Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort key")),
 		Reverse:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
 		Table:     iptable.DefaultKeyMap(),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "raw lines")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "lines")),
 		Ban:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "ban")),
 		Unban:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unban")),
 		Whitelist: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "whitelist")),
@@ -123,19 +123,16 @@ type tableHelp struct{ k KeyMap }
 // ShortHelp is the always-visible help line.
 func (h tableHelp) ShortHelp() []key.Binding {
 	k := h.k
-	return []key.Binding{
-		k.Open, k.Filter, k.NextTab, k.Sort, k.Pause, k.Ban, k.Unban, k.Whitelist, k.Help, k.Quit,
-	}
+	return []key.Binding{k.Open, k.Filter, k.Pause, k.Ban, k.Unban, k.Whitelist, k.Help, k.Quit}
 }
 
 // FullHelp is the help sheet shown by ?.
 func (h tableHelp) FullHelp() [][]key.Binding {
 	k := h.k
+	t := k.Table
 	return [][]key.Binding{
-		{k.Table.LineUp, k.Table.LineDown, k.Table.GotoTop, k.Table.GotoBottom},
-		{k.Table.PageUp, k.Table.PageDown, k.Table.HalfPageUp, k.Table.HalfPageDown},
-		{k.Open, k.Filter, k.Sort, k.Reverse},
-		{k.NextTab, k.PrevTab, k.Pause, k.Help},
+		{t.LineUp, t.LineDown, t.GotoTop, t.GotoBottom, t.PageUp, t.PageDown, t.HalfPageUp, t.HalfPageDown},
+		{k.Open, k.Filter, k.Sort, k.Reverse, k.NextTab, k.PrevTab, k.Pause, k.Help},
 		{k.Ban, k.Unban, k.Whitelist, k.Quit, k.ForceQuit},
 	}
 }
@@ -154,9 +151,8 @@ func (h linesHelp) FullHelp() [][]key.Binding {
 	k := h.k
 	v := k.Lines.Viewport
 	return [][]key.Binding{
-		{v.Up, v.Down, k.Lines.Top, k.Lines.Bottom},
-		{v.PageUp, v.PageDown, v.HalfPageUp, v.HalfPageDown},
-		{v.Left, v.Right, k.Lines.Search, k.Lines.Next, k.Lines.Prev},
-		{k.Ban, k.Unban, k.Whitelist, k.Pause, k.Lines.Back, k.Help},
+		{v.Up, v.Down, k.Lines.Top, k.Lines.Bottom, v.PageUp, v.PageDown, v.HalfPageUp, v.HalfPageDown},
+		{k.Lines.Search, k.Lines.Next, k.Lines.Prev, k.Pause, k.Lines.Back, k.Help},
+		{k.Ban, k.Unban, k.Whitelist, k.ForceQuit},
 	}
 }

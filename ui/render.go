@@ -32,12 +32,13 @@ func (m Model) renderHeader() string {
 	if s == nil {
 		return fit(title+"  waiting for the engine…", w) + "\n\n"
 	}
-	l1 := title + "  " + sanitize.Text(s.Source.String()) +
+	l1 := title + " "
+	if s.ReadOnly || m.readOnly {
+		l1 += m.styles.Badge.Render("READ-ONLY") + " "
+	}
+	l1 += sanitize.Text(s.Source.String()) +
 		" · " + fmtRate(s.LinesPerSec) + " lines/s · " + fmtRate(s.EventsPerSec) + " events/s · " +
 		strconv.Itoa(s.Banned) + " banned"
-	if s.ReadOnly || m.readOnly {
-		l1 += " · " + m.styles.Badge.Render("READ-ONLY")
-	}
 	if s.Source.Err != "" {
 		l1 += " · " + m.styles.Error.Render(sanitize.Text(s.Source.Err))
 	}
@@ -77,13 +78,18 @@ func (m Model) renderTabs() string {
 			}
 			label := name + " " + strconv.Itoa(m.tabCounts[i])
 			if i == m.tab {
-				label = m.styles.TabActive.Render(label)
+				// brackets mark the active tab without colour (NO_COLOR, goldens)
+				label = m.styles.TabActive.Render("[" + label + "]")
 			} else {
 				label = m.styles.TabIdle.Render(label)
 			}
 			parts = append(parts, label)
 		}
-		s := strings.Join(parts, " │ ")
+		sep := " │ "
+		if short {
+			sep = "  "
+		}
+		s := strings.Join(parts, sep)
 		return s, lipgloss.Width(s)
 	}
 	s, n := build(false, 0)

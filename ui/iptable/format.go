@@ -60,7 +60,7 @@ const (
 	rateWidth    = 6
 	timeWidth    = 5
 	stateWidth   = 5
-	minHostWidth = 8
+	minHostWidth = 16
 	cellPadding  = 2
 )
 

@@ -6,6 +6,7 @@ package iptable
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -163,7 +164,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View renders the header and the visible rows; the rows were formatted in Update.
 func (m Model) View() string {
 	if len(m.rows) == 0 {
-		return m.tbl.View() + "\n" + m.styles.Empty.Render(m.empty)
+		header, _, _ := strings.Cut(m.tbl.View(), "\n")
+		return header + "\n" + m.styles.Empty.Render(m.empty)
 	}
 	return m.tbl.View()
 }

@@ -27,13 +27,14 @@ func DefaultKeyMap() KeyMap {
 			HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
 			Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 			Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-			Left:         key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left")),
-			Right:        key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right")),
+			// Lines soft-wrap, so there is nothing to scroll sideways.
+			Left:  key.NewBinding(key.WithDisabled()),
+			Right: key.NewBinding(key.WithDisabled()),
 		},
 		Top:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "oldest")),
 		Bottom: key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "newest")),
 		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
+		Next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
 		Prev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
 		Back:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
 	}

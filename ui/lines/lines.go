@@ -69,6 +69,7 @@ func New(keys KeyMap, styles Styles, ip netip.Addr, row *engine.Row) Model {
 	vp.KeyMap = keys.Viewport
 	vp.MouseWheelEnabled = true
 	vp.MouseWheelDelta = 3
+	vp.SoftWrap = true // attacker payloads are long; the operator must see all of them
 	vp.HighlightStyle = styles.Highlight
 	vp.SelectedHighlightStyle = styles.Current
 	in := prompt.New("search: ", styles.Cursor)

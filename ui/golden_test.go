@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/parse"
+)
+
+// Golden views at fixed sizes with ANSI stripped. Refresh with
+// `go test ./ui -run TestView_Golden -update` and review the diff.
+
+func TestView_Golden(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
+		t.Run(fmt.Sprintf("table_%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{}, size[0], size[1], snap(1, fixtureRows()...))
+			golden.RequireEqual(t, h.screen())
+		})
+	}
+}
+
+func TestView_GoldenScreens(t *testing.T) {
+	t.Parallel()
+	ip := netip.MustParseAddr("45.144.212.19")
+	lines := []engine.RawLine{
+		{Time: t0.Add(-2 * time.Minute), Category: parse.Pregreet, Text: "mail postfix/postscreen[1]: PREGREET 11 after 0.1 from [45.144.212.19]:4711: EHLO ylmf-pc\\r\\n"},
+		{Time: t0.Add(-time.Minute), Category: parse.Hangup, Text: "mail postfix/postscreen[1]: HANGUP after 0.2 from [45.144.212.19]:4711 in tests after SMTP handshake"},
+	}
+	screens := []struct {
+		name string
+		opts Options
+		keys []string
+		load bool
+	}{
+		{"help_80x24", Options{}, []string{"?"}, false},
+		{"help_readonly_80x24", Options{ReadOnly: true}, []string{"?"}, false},
+		{"confirm_80x24", Options{}, []string{"b"}, false},
+		{"drill_80x24", Options{}, []string{"enter"}, true},
+		{"paused_filtered_80x24", Options{}, []string{"p", "/", "1", "9", "8", ".", "5", "1", "enter", "tab"}, false},
+	}
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sc.opts, 80, 24, snap(1, fixtureRows()...))
+			h.eng.lines[ip] = lines
+			h.press(sc.keys...)
+			if sc.load {
+				h.run()
+			}
+			h.send(snapshotMsg{snap: snap(2, fixtureRows()...)})
+			golden.RequireEqual(t, h.screen())
+		})
+	}
+}
