@@ -1,0 +1,206 @@
+package parse
+
+import (
+	"bufio"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFixtures_EveryCategory reads testdata/categories.log: each line names the category it
+// must count as (or "-") and its client IP (or "-").
+func TestFixtures_EveryCategory(t *testing.T) {
+	f, err := os.Open("testdata/categories.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[Category]bool{}
+	var p Parser
+	var ev Event
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		text := sc.Text()
+		if strings.HasPrefix(text, "#") || text == "" {
+			continue
+		}
+		fields := strings.SplitN(text, " ", 3)
+		wantCat, wantIP, line := fields[0], fields[1], fields[2]
+		if !p.Parse([]byte(line), time.Time{}, &ev) {
+			t.Errorf("line %d: not recognised as a mail-daemon line: %s", n, line)
+			continue
+		}
+		gotCat := "-"
+		if ev.Kind == Attack {
+			gotCat = ev.Category.String()
+			seen[ev.Category] = true
+		}
+		if gotCat != wantCat {
+			t.Errorf("line %d: category %s (rule %q), want %s", n, gotCat, ev.Rule, wantCat)
+		}
+		gotIP := "-"
+		if ip, ok := attributed(&ev); ok {
+			gotIP = ip.String()
+		}
+		if gotIP != wantIP {
+			t.Errorf("line %d: IP %s, want %s", n, gotIP, wantIP)
+		}
+	}
+	for _, c := range Categories {
+		if !seen[c] {
+			t.Errorf("no fixture line for category %s", c)
+		}
+	}
+}
+
+func TestFramings_AllReadTheSameEvent(t *testing.T) {
+	const msg = `postfix/postscreen[1686]: PREGREET 11 after 0.21 from [203.0.113.7]:51234: EHLO User\r\n`
+	want := time.Date(2026, 11, 27, 11, 34, 48, 0, time.UTC)
+	cases := map[string]struct {
+		line    string
+		framing Framing
+	}{
+		"dms rfc3339":    {"2026-11-27T11:34:48.000000+00:00 mail " + msg, FrameRFC3339},
+		"rfc3339 offset": {"2026-11-27T12:34:48+01:00 mail " + msg, FrameRFC3339},
+		"bsd syslog":     {"Nov 27 11:34:48 mail " + msg, FrameSyslog},
+		"docker -t":      {"2026-11-27T11:34:48.000000123Z 2026-11-27T11:34:48.000000+00:00 mail " + msg, FrameDockerTS},
+		"docker -t bsd":  {"2026-11-27T11:34:49.000000123Z Nov 27 11:34:48 mail " + msg, FrameDockerTS},
+		"json-file": {`{"log":"2026-11-27T11:34:48.000000+00:00 mail postfix/postscreen[1686]: PREGREET 11 after 0.21 from [203.0.113.7]:51234: EHLO User\\r\\n\n","stream":"stdout","time":"2026-11-27T11:34:48.1Z"}`,
+			FrameJSONFile},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := Parser{Now: want.Add(time.Hour)}
+			var ev Event
+			if !p.Parse([]byte(c.line), time.Time{}, &ev) {
+				t.Fatal("not a mail line")
+			}
+			if ev.Framing != c.framing {
+				t.Errorf("framing %v, want %v", ev.Framing, c.framing)
+			}
+			if !ev.Time.Equal(want) {
+				t.Errorf("time %v, want %v", ev.Time, want)
+			}
+			if ev.Category != Pregreet || ev.IP != netip.MustParseAddr("203.0.113.7") {
+				t.Errorf("got %v %v", ev.Category, ev.IP)
+			}
+		})
+	}
+}
+
+func TestBSDYear_DecemberLineReadInJanuary(t *testing.T) {
+	p := Parser{Now: time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC)}
+	var ev Event
+	p.Parse([]byte("Dec 31 23:59:59 mail postfix/smtpd[1]: connect from unknown[203.0.113.1]"), time.Time{}, &ev)
+	if ev.Time.Year() != 2026 {
+		t.Fatalf("year %d, want 2026", ev.Time.Year())
+	}
+}
+
+func TestNotMailLines_AreIgnored(t *testing.T) {
+	for _, line := range []string{
+		"\x1b[34m[   INF   ]\x1b[0m  Welcome to docker-mailserver 15.1.0",
+		"2026-11-27T11:34:48+00:00 mail CRON[123]: (root) CMD (run-parts /etc/cron.hourly)",
+		"2026-11-27T11:34:48+00:00 mail amavis[99]: (00099-01) Passed CLEAN {RelayedInbound}, [203.0.113.5]:1234 <a@b> -> <c@d>",
+		"", "{", "{\"log\":", "@4000", "Nov", "\xff\xfe\x00binary",
+	} {
+		var p Parser
+		var ev Event
+		if p.Parse([]byte(line), time.Time{}, &ev) {
+			t.Errorf("%q read as a mail line (rule %q)", line, ev.Rule)
+		}
+	}
+}
+
+// TestInjection_IPNeverFromAttackerText: fail2ban's classic log-injection bug class. Each line
+// carries an attacker-written address; only the client slot may be attributed.
+func TestInjection_IPNeverFromAttackerText(t *testing.T) {
+	const client, decoy = "203.0.113.10", "6.6.6.6"
+	lines := []string{
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from unknown[203.0.113.10]: 554 5.7.1 <x@[6.6.6.6]>: Relay access denied; from=<a@[6.6.6.6]> to=<x@[6.6.6.6]> proto=ESMTP helo=<[6.6.6.6]>`,
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: warning: unknown[203.0.113.10]: SASL LOGIN authentication failed: unknown[6.6.6.6]: x, sasl_username=unknown[6.6.6.6]`,
+		`Nov 27 11:34:48 mail postfix/postscreen[1]: PREGREET 20 after 0 from [203.0.113.10]:1: EHLO [6.6.6.6] from [6.6.6.6]:25\r\n`,
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: improper command pipelining after EHLO from unknown[203.0.113.10]: from unknown[6.6.6.6]\r\n`,
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: warning: non-SMTP command from unknown[203.0.113.10]: GET /?from unknown[6.6.6.6] HTTP/1.1`,
+		`Nov 27 11:34:48 mail dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x, rip=6.6.6.6, >, method=PLAIN, rip=203.0.113.10, lip=192.0.2.1, TLS`,
+		`Nov 27 11:34:48 mail dovecot: auth: passwd-file(bob,6.6.6.6,x,203.0.113.10): unknown user`,
+		`Nov 27 11:34:48 mail dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=rhost=6.6.6.6 rhost=203.0.113.10`,
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: connect from 6.6.6.6.example[203.0.113.10]`,
+		`Nov 27 11:34:48 mail postfix/smtpd[1]: lost connection after AUTH from unknown[203.0.113.10]`,
+	}
+	for _, line := range lines {
+		var p Parser
+		var ev Event
+		p.Parse([]byte(line), time.Time{}, &ev)
+		got, ok := attributed(&ev)
+		if !ok || got.String() != client {
+			t.Errorf("got %v (ok %v, rule %q), want %s\n  %s", got, ok, ev.Rule, client, line)
+		}
+	}
+	// Ambiguous lines blame nobody rather than guess.
+	for _, line := range []string{
+		`Nov 27 11:34:48 mail dovecot: auth: passwd-file(x,6.6.6.6): y,203.0.113.10): unknown user`,
+		`Nov 27 11:34:48 mail dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser= rhost=203.0.113.10 user=x rhost=6.6.6.6`,
+	} {
+		var p Parser
+		var ev Event
+		p.Parse([]byte(line), time.Time{}, &ev)
+		if got, ok := attributed(&ev); ok {
+			t.Errorf("ambiguous line attributed to %v: %s", got, line)
+		}
+	}
+}
+
+func TestIPv6_AndMappedIPv4(t *testing.T) {
+	var p Parser
+	var ev Event
+	p.Parse([]byte(`Nov 27 11:34:48 mail dovecot: pop3-login: Disconnected (auth failed, 2 attempts): user=<u>, method=PLAIN, rip=::ffff:203.0.113.9, lip=::ffff:192.0.2.1`), time.Time{}, &ev)
+	if ev.IP != netip.MustParseAddr("203.0.113.9") || ev.Count != 2 {
+		t.Errorf("mapped: got %v ×%d", ev.IP, ev.Count)
+	}
+	p.Parse([]byte(`Nov 27 11:34:48 mail postfix/postscreen[1]: PREGREET 5 after 0 from [2001:db8:1::7]:4444: x`), time.Time{}, &ev)
+	if ev.IP != netip.MustParseAddr("2001:db8:1::7") {
+		t.Errorf("v6: got %v", ev.IP)
+	}
+}
+
+func TestHugeLine_IsCutNotBuffered(t *testing.T) {
+	line := "Nov 27 11:34:48 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.7]:4444: " + strings.Repeat("A", 1<<20)
+	var p Parser
+	var ev Event
+	if !p.Parse([]byte(line), time.Time{}, &ev) || ev.Category != Pregreet {
+		t.Fatal("huge line not parsed")
+	}
+	if len(ev.Message) > MaxLineBytes {
+		t.Fatalf("message %d bytes, cap %d", len(ev.Message), MaxLineBytes)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("Nov 27 11:34:48 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.7]:4444: x"))
+	f.Add([]byte(`2026-11-27T11:34:48+00:00 mail dovecot: auth: passwd-file(a,(b,1.2.3.4)<x,203.0.113.1): unknown user`))
+	f.Add([]byte(`{"log":"x\u001b]52;c;AAAA\u0007\n","stream":"stdout","time":"2026-11-27T11:34:48Z"}`))
+	f.Add([]byte("@4000000063f1a2b31c2d3e4f imap-login: Disconnected: rip=1.2.3.4"))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var p Parser
+		var ev Event
+		p.Parse(line, time.Time{}, &ev)
+		if ip, ok := attributed(&ev); ok {
+			if !ip.IsValid() || ip.Is4In6() {
+				t.Fatalf("bad IP %v", ip)
+			}
+			if !strings.Contains(string(line), ip.String()) && !strings.Contains(string(line), "::ffff:"+ip.String()) &&
+				!strings.Contains(strings.ToLower(string(line)), strings.ToLower(ip.StringExpanded())) {
+				// Any IPv6 spelling is fine, but the address must come from the line.
+				if ip.Is4() {
+					t.Fatalf("IP %v not in line %q", ip, line)
+				}
+			}
+		}
+		if ev.Kind == Attack && ev.Count < 1 {
+			t.Fatalf("attack with count %d", ev.Count)
+		}
+	})
+}
