@@ -1,0 +1,198 @@
+//go:build integration
+
+package source
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests drive a real dockerd through the docker CLI (argument vectors, no shell on the
+// host) and follow its containers with the Docker source. .ci/start-dockerd starts the daemon and
+// builds mxtop-test:latest. Without a daemon they skip, except in CI (CI=true), where a skip
+// would hide a broken setup and is a failure instead.
+
+const itImage = "mxtop-test:latest"
+
+// needDocker skips (or fails in CI) when no daemon or no test image is available.
+func needDocker(t *testing.T) {
+	t.Helper()
+	why := ""
+	if _, err := exec.LookPath("docker"); err != nil {
+		why = "the docker CLI is not installed"
+	} else if out, err := exec.Command("docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
+		why = "no Docker daemon reachable (" + firstLine(strings.TrimSpace(string(out))) + "); run .ci/start-dockerd"
+	} else if err := exec.Command("docker", "image", "inspect", itImage).Run(); err != nil {
+		why = "image " + itImage + " is missing; run .ci/start-dockerd"
+	}
+	if why == "" {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and %s", why)
+	}
+	t.Skip(why)
+}
+
+// docker runs the docker CLI and returns its standard output.
+func docker(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "docker", args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("docker %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// itName returns a container name unique to this test run, removed when the test ends.
+func itName(t *testing.T) string {
+	t.Helper()
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(strings.TrimPrefix(t.Name(), "TestIntegration_")))
+	name := fmt.Sprintf("mxtop-it-%d-%s", os.Getpid(), clean)
+	exec.Command("docker", "rm", "-f", name).Run()
+	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
+	return name
+}
+
+// mailLoop is the container's script: a burst of mail log lines, then one line every 20 ms. Each
+// line names the container (TAG) and the run (a counter kept in the container's own filesystem,
+// so a restart prints run=2), which makes every line unique across restarts and re-creates.
+const mailLoop = `n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/run
+i=0
+while [ $i -lt 200 ]; do i=$((i+1)); echo "Nov 27 12:00:00 mail postfix/smtpd[$i]: warning: unknown[203.0.113.$((i % 250))]: SASL LOGIN authentication failed: tag=$TAG run=$n seq=$i"; done
+while true; do i=$((i+1)); echo "Nov 27 12:00:01 mail postfix/postscreen[7]: CONNECT from [198.51.100.$((i % 250))]:4711 to [192.0.2.1]:25 tag=$TAG run=$n seq=$i"; sleep 0.02; done`
+
+// logsOf returns the container's whole log as `docker logs` prints it.
+func logsOf(t *testing.T, name string) []string {
+	t.Helper()
+	out := strings.TrimSuffix(docker(t, "logs", name), "\n")
+	if out == "" {
+		return nil
+	}
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+func (s *sink) hasLine(sub string) bool {
+	for i := len(s.lines) - 1; i >= 0; i-- {
+		if strings.Contains(s.lines[i], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestIntegration_FollowThroughRestartStopRecreateRemove(t *testing.T) {
+	needDocker(t)
+	name := itName(t)
+	docker(t, "run", "-d", "--network", "none", "--name", name, "-e", "TAG=a", itImage, "sh", "-c", mailLoop)
+
+	src := NewDocker(DockerOptions{Container: name, Follow: true, poll: time.Second})
+	s, cancel, errc := startSource(t, src)
+	s.waitState(t, StateFollowing)
+	s.waitFor(t, "first burst", func() bool { return s.hasLine("tag=a run=1 seq=210") })
+
+	docker(t, "restart", "-t", "0", name)
+	s.waitFor(t, "lines after restart", func() bool { return s.hasLine("tag=a run=2 seq=210") })
+
+	docker(t, "stop", "-t", "0", name)
+	s.waitState(t, StateStopped)
+	docker(t, "start", name)
+	s.waitFor(t, "lines after start", func() bool { return s.hasLine("tag=a run=3 seq=210") })
+
+	// Re-create: same name, new ID, new log file (what a backup restore or compose up does).
+	docker(t, "stop", "-t", "0", name)
+	s.waitState(t, StateStopped)
+	logsA := logsOf(t, name)
+	docker(t, "rm", name)
+	s.waitState(t, StateWaiting)
+	docker(t, "run", "-d", "--network", "none", "--name", name, "-e", "TAG=b", itImage, "sh", "-c", mailLoop)
+	s.waitFor(t, "lines of the re-created container", func() bool { return s.hasLine("tag=b run=1 seq=220") })
+	docker(t, "stop", "-t", "0", name)
+	s.waitState(t, StateStopped)
+	logsB := logsOf(t, name)
+
+	s.mu.Lock()
+	got := append([]string(nil), s.lines...)
+	s.mu.Unlock()
+	expectLines(t, got, append(logsA, logsB...)...)
+
+	docker(t, "rm", name)
+	s.waitState(t, StateWaiting)
+	cancel()
+	if err := <-errc; err != context.Canceled {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+}
+
+func TestIntegration_BackfillJSONFileEqualsAPIEqualsDockerLogs(t *testing.T) {
+	needDocker(t)
+	for _, tty := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tty=%v", tty), func(t *testing.T) {
+			name := itName(t)
+			// 5000 lines, one 40000-byte line (Docker splits it into 16 KiB pieces), invalid
+			// UTF-8, then exit.
+			script := `i=0; while [ $i -lt 5000 ]; do i=$((i+1)); echo "Nov 27 12:00:00 mail dovecot: imap-login: Disconnected: Connection closed (auth failed, 3 attempts in 12 secs): user=<info>, rip=203.0.113.$((i % 250)), seq=$i"; done
+head -c 40000 /dev/zero | tr '\0' 'Z'; echo
+printf 'bad \377\376 utf8\n'; echo end`
+			args := []string{"run", "--network", "none", "--name", name}
+			if tty {
+				args = append(args, "-t")
+			}
+			docker(t, append(args, itImage, "sh", "-c", script)...)
+			want := logsOf(t, name)
+			if len(want) != 5003 || len(want[5000]) != 40000 {
+				t.Fatalf("docker logs gave %d lines (line 5000: %d bytes)", len(want), len(want[min(5000, len(want)-1)]))
+			}
+			for _, noFile := range []bool{false, true} {
+				src := NewDocker(DockerOptions{Container: name, NoJSONFile: noFile})
+				s, _, errc := startSource(t, src)
+				if err := <-errc; err != nil {
+					t.Fatalf("NoJSONFile=%v: %v", noFile, err)
+				}
+				s.mu.Lock()
+				got := append([]string(nil), s.lines...)
+				var details []string
+				for _, st := range s.statuses {
+					details = append(details, st.Detail)
+				}
+				s.mu.Unlock()
+				expectLines(t, got, want...)
+				wantDetail := "back-filling from the json-file log"
+				if noFile {
+					wantDetail = "back-filling through the API (json-file reading disabled)"
+				}
+				if !strings.Contains(strings.Join(details, "|"), wantDetail) {
+					t.Errorf("NoJSONFile=%v: details %q, want %q", noFile, details, wantDetail)
+				}
+			}
+		})
+	}
+}
+
+func TestIntegration_UnknownContainerIsOneSentence(t *testing.T) {
+	needDocker(t)
+	name := itName(t)
+	err := NewDocker(DockerOptions{Container: name}).Run(t.Context(), make(chan Batch, 8))
+	if err == nil || !strings.HasPrefix(err.Error(), "no container named "+name+" on the Docker daemon at unix://") {
+		t.Fatalf("err = %v", err)
+	}
+}
