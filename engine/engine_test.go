@@ -1,0 +1,233 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/source"
+)
+
+// chanSource sends the batches it is given, then waits for ctx (like a live follow), or
+// returns err when set.
+type chanSource struct {
+	in  chan source.Batch
+	err error
+}
+
+func (c *chanSource) Name() string { return "test" }
+
+func (c *chanSource) Run(ctx context.Context, out chan<- source.Batch) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case b, ok := <-c.in:
+			if !ok {
+				return c.err
+			}
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+}
+
+func batch(lines ...string) source.Batch {
+	b := source.Batch{}
+	for _, l := range lines {
+		b.Lines = append(b.Lines, source.Line{Text: []byte(l)})
+	}
+	return b
+}
+
+// fakeFirewall records requests; it is the engine-side double of the firewall Manager.
+type fakeFirewall struct {
+	mu   sync.Mutex
+	reqs []firewall.Request
+	bans []firewall.Ban
+	err  error
+}
+
+func (f *fakeFirewall) Ban(_ context.Context, r firewall.Request) (firewall.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return firewall.Result{}, f.err
+	}
+	f.reqs = append(f.reqs, r)
+	f.bans = append(f.bans, firewall.Ban{Prefix: r.Prefix, Reason: r.Reason})
+	return firewall.Result{Commands: []string{"ipset add mxtop4 " + r.Prefix.Addr().String()}}, nil
+}
+
+func (f *fakeFirewall) Unban(_ context.Context, p netip.Prefix) (firewall.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, b := range f.bans {
+		if b.Prefix == p {
+			f.bans = append(f.bans[:i], f.bans[i+1:]...)
+			break
+		}
+	}
+	return firewall.Result{}, nil
+}
+
+func (f *fakeFirewall) SetWhitelist(context.Context, netip.Prefix, bool) (firewall.Result, error) {
+	return firewall.Result{}, nil
+}
+
+func (f *fakeFirewall) Bans(context.Context) ([]firewall.Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]firewall.Ban(nil), f.bans...), nil
+}
+
+func (f *fakeFirewall) Whitelist() []netip.Prefix { return nil }
+
+func pregreet(n int) string {
+	return fmt.Sprintf("2026-11-27T11:34:%02d+00:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.7]:%d: x", n%60, n)
+}
+
+func TestPublisher_BurstCoalescesToOneSnapshot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch)}
+		e := New(Config{}, src, nil)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- e.Run(ctx) }()
+		for i := 0; i < 50; i++ {
+			src.in <- batch(pregreet(i), pregreet(i+1))
+		}
+		synctest.Wait()
+		time.Sleep(100 * time.Millisecond) // one tick of fake time
+		synctest.Wait()
+		s := <-e.Updates()
+		if s.Counters.Lines != 100 || s.Counters.Events != 100 || len(s.Rows) != 1 || s.Rows[0].Total != 100 {
+			t.Fatalf("snapshot: %+v rows %d", s.Counters, len(s.Rows))
+		}
+		select {
+		case s2 := <-e.Updates():
+			t.Fatalf("a second snapshot (seq %d) for one burst", s2.Seq)
+		default:
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := <-e.Updates(); ok {
+			t.Fatal("Updates not closed after Run returned")
+		}
+	})
+}
+
+func TestRows_UnchangedIPKeepsItsRowPointer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch)}
+		e := New(Config{}, src, nil)
+		go e.Run(t.Context())
+		src.in <- batch(pregreet(1), "2026-11-27T11:34:01+00:00 mail postfix/smtpd[9]: lost connection after EHLO from unknown[198.51.100.9]")
+		time.Sleep(150 * time.Millisecond)
+		first := <-e.Updates()
+		src.in <- batch(pregreet(2))
+		time.Sleep(150 * time.Millisecond)
+		second := <-e.Updates()
+		byIP := func(s *Snapshot, ip string) *Row {
+			for _, r := range s.Rows {
+				if r.IP.String() == ip {
+					return r
+				}
+			}
+			return nil
+		}
+		if byIP(first, "198.51.100.9") != byIP(second, "198.51.100.9") {
+			t.Fatal("unchanged IP got a new Row")
+		}
+		if byIP(second, "203.0.113.7").Total != 2 || byIP(first, "203.0.113.7").Total != 1 {
+			t.Fatal("changed IP not rebuilt, or an old snapshot was modified")
+		}
+	})
+}
+
+func TestBan_CarriesVerdictEvidenceAndMarksRow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch)}
+		fw := &fakeFirewall{}
+		e := New(Config{BanFor: 7 * 24 * time.Hour}, src, fw)
+		go e.Run(t.Context())
+		src.in <- batch(pregreet(1), pregreet(2))
+		synctest.Wait()
+		res, err := e.Ban(t.Context(), BanRequest{IP: netip.MustParseAddr("203.0.113.7")})
+		if err != nil || len(res.Commands) != 1 {
+			t.Fatalf("ban: %v %v", res, err)
+		}
+		r := fw.reqs[0]
+		if r.Verdict != "botnet" || r.Evidence["pregreet"] != 2 || r.Duration != 7*24*time.Hour || r.Prefix.Bits() != 32 {
+			t.Fatalf("request %+v", r)
+		}
+		time.Sleep(150 * time.Millisecond)
+		s := <-e.Updates()
+		if s.Banned != 1 || !s.Rows[0].Banned {
+			t.Fatalf("banned %d row banned %v", s.Banned, s.Rows[0].Banned)
+		}
+		if _, err := e.Ban(t.Context(), BanRequest{IP: netip.MustParseAddr("203.0.113.7"), Bits: 24}); err != nil {
+			t.Fatal(err)
+		}
+		if p := fw.reqs[1].Prefix; p.String() != "203.0.113.0/24" {
+			t.Fatalf("prefix ban %v", p)
+		}
+	})
+}
+
+func TestActions_ReadOnlyAndNoFirewall(t *testing.T) {
+	e := New(Config{ReadOnly: true}, &chanSource{}, &fakeFirewall{})
+	if _, err := e.Ban(t.Context(), BanRequest{IP: netip.MustParseAddr("203.0.113.7")}); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("read-only: %v", err)
+	}
+	e = New(Config{}, &chanSource{}, nil)
+	if _, err := e.Unban(t.Context(), netip.MustParsePrefix("203.0.113.7/32")); !errors.Is(err, ErrNoFirewall) {
+		t.Fatalf("no firewall: %v", err)
+	}
+}
+
+func TestLines_ReturnsRawLinesOfOneIP(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch)}
+		e := New(Config{}, src, nil)
+		go e.Run(t.Context())
+		src.in <- batch(pregreet(1), "2026-11-27T11:34:01+00:00 mail postfix/smtpd[9]: connect from unknown[198.51.100.9]", pregreet(2))
+		synctest.Wait()
+		l, err := e.Lines(t.Context(), netip.MustParseAddr("203.0.113.7"))
+		if err != nil || len(l) != 2 || l[1].Text != pregreet(2) {
+			t.Fatalf("lines %v %v", l, err)
+		}
+	})
+}
+
+func TestRun_SourceFailureIsReported(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch), err: errors.New("cannot reach the Docker daemon")}
+		e := New(Config{}, src, nil)
+		done := make(chan error)
+		go func() { done <- e.Run(t.Context()) }()
+		src.in <- batch(pregreet(1))
+		close(src.in)
+		if err := <-done; err == nil || e.Err() == nil {
+			t.Fatalf("Run: %v, Err: %v", err, e.Err())
+		}
+		var last *Snapshot
+		for s := range e.Updates() {
+			last = s
+		}
+		if last == nil || last.Counters.Events != 1 {
+			t.Fatal("events read before the failure were not published")
+		}
+	})
+}

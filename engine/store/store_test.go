@@ -1,0 +1,144 @@
+package store
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/parse"
+)
+
+func feed(t *testing.T, s *Store, lines ...string) {
+	t.Helper()
+	var p parse.Parser
+	p.Now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	var ev parse.Event
+	for _, l := range lines {
+		if !p.Parse([]byte(l), time.Time{}, &ev) {
+			t.Fatalf("not a mail line: %s", l)
+		}
+		s.Add(&ev, []byte(l))
+	}
+}
+
+func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func TestSession_DisconnectEchoesLoggedSASLFailure(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s,
+		"Nov 27 10:00:00 mail postfix/smtpd[100]: connect from unknown[203.0.113.1]",
+		"Nov 27 10:00:01 mail postfix/smtpd[100]: warning: unknown[203.0.113.1]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+		"Nov 27 10:00:01 mail dovecot: auth: passwd-file(admin,203.0.113.1): unknown user",
+		"Nov 27 10:00:02 mail postfix/smtpd[100]: disconnect from unknown[203.0.113.1] ehlo=1 auth=0/1 quit=1 commands=2/3",
+	)
+	if got := s.Get(ip("203.0.113.1")).Counts[parse.AuthFailed]; got != 1 {
+		t.Fatalf("auth_failed = %d, want 1 (SASL line counted; passdb and disconnect are echoes)", got)
+	}
+}
+
+func TestSession_DisconnectAloneCounts(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s, "Nov 27 10:00:02 mail postfix/submission/smtpd[200]: disconnect from unknown[203.0.113.2] ehlo=1 auth=0/3 commands=1/4")
+	if got := s.Get(ip("203.0.113.2")).Counts[parse.AuthFailed]; got != 3 {
+		t.Fatalf("auth_failed = %d, want 3", got)
+	}
+}
+
+func TestSession_LostAfterAuthThenDisconnect(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s,
+		"Nov 27 10:00:01 mail postfix/smtpd[300]: lost connection after AUTH from unknown[203.0.113.3]",
+		"Nov 27 10:00:01 mail postfix/smtpd[300]: disconnect from unknown[203.0.113.3] ehlo=1 auth=0/1 commands=1/2",
+	)
+	a := s.Get(ip("203.0.113.3"))
+	if a.Counts[parse.LostAfterAuth] != 1 || a.Counts[parse.AuthFailed] != 0 || a.Total != 1 {
+		t.Fatalf("counts %v total %d, want one lost_after_auth", a.Counts, a.Total)
+	}
+}
+
+func TestDelivery_LinkedByQueueIDNotByRelayIP(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s,
+		"Nov 27 10:00:00 mail postfix/smtpd[400]: connect from mail.example.net[198.51.100.5]",
+		"Nov 27 10:00:01 mail postfix/smtpd[400]: 4Q2mZT5kVDz1x: client=mail.example.net[198.51.100.5]",
+		"Nov 27 10:00:02 mail postfix/lmtp[401]: 4Q2mZT5kVDz1x: to=<a@example.com>, relay=mail[/var/run/dovecot/lmtp], delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 Saved)",
+		"Nov 27 10:00:02 mail postfix/lmtp[401]: 4Q2mZT5kVDz1x: to=<b@example.com>, relay=mail[/var/run/dovecot/lmtp], delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 Saved)",
+		"Nov 27 10:00:03 mail postfix/smtp[402]: 5A1B2C3D4E: to=<x@example.org>, relay=mx.example.org[203.0.113.50]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)",
+	)
+	if got := s.Get(ip("198.51.100.5")).Delivered; got != 1 {
+		t.Fatalf("delivered = %d, want 1 (one message, two recipients)", got)
+	}
+	if s.Get(ip("203.0.113.50")) != nil {
+		t.Fatal("the next hop of a status=sent line was recorded as a client")
+	}
+}
+
+func TestEviction_LeastRecentlySeenGoesTotalsStay(t *testing.T) {
+	s := New(Limits{MaxIPs: 3})
+	for i := 1; i <= 4; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:00:0%d mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.%d]:1: x", i, i))
+	}
+	if s.Len() != 3 || s.Get(ip("203.0.113.1")) != nil || s.Get(ip("203.0.113.4")) == nil {
+		t.Fatalf("len %d; .1 kept=%v", s.Len(), s.Get(ip("203.0.113.1")) != nil)
+	}
+	if s.Totals()[parse.Pregreet] != 4 || s.Evicted() != 1 {
+		t.Fatalf("totals %d evicted %d", s.Totals()[parse.Pregreet], s.Evicted())
+	}
+	_, removed := s.Drain()
+	if len(removed) != 1 || removed[0] != ip("203.0.113.1") {
+		t.Fatalf("removed %v", removed)
+	}
+}
+
+func TestLines_RingAndByteBudget(t *testing.T) {
+	s := New(Limits{MaxLinesPerIP: 3, MaxLineBytes: 1000})
+	for i := 0; i < 5; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:00:0%d mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.9]:%d: x", i, i))
+	}
+	l := s.Get(ip("203.0.113.9")).Lines()
+	if len(l) != 3 || !strings.Contains(l[0].Text, ":2: x") || !strings.Contains(l[2].Text, ":4: x") {
+		t.Fatalf("ring kept %d lines: %v", len(l), l)
+	}
+	for i := 0; i < 20; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:01:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [198.51.100.%d]:1: x", i))
+	}
+	if s.lineBytes > 1000 {
+		t.Fatalf("line bytes %d over budget 1000", s.lineBytes)
+	}
+	if got := s.Get(ip("203.0.113.9")); got.Total != 5 || len(got.lines) != 0 {
+		t.Fatalf("oldest IP: total %d lines %d; want counters kept, lines dropped", got.Total, len(got.lines))
+	}
+}
+
+func TestRatePerMin_TenMinuteWindow(t *testing.T) {
+	s := New(Limits{})
+	for m := 0; m < 20; m++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:%02d:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.20]:1: x", m))
+	}
+	a := s.Get(ip("203.0.113.20"))
+	if r := a.RatePerMin(s.Newest()); r != 1 {
+		t.Fatalf("rate %v/min, want 1", r)
+	}
+	if r := a.RatePerMin(s.Newest().Add(time.Hour)); r != 0 {
+		t.Fatalf("rate an hour later %v, want 0", r)
+	}
+	rate := s.EventRate()
+	if len(rate) != RateSeconds || rate[RateSeconds-1] != 1 {
+		t.Fatalf("event rate tail %v", rate[RateSeconds-3:])
+	}
+}
+
+func TestHostAndHelo_Kept(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s,
+		"Nov 27 10:00:00 mail postfix/smtpd[1]: connect from scan-01.shadowserver.org[203.0.113.30]",
+		"Nov 27 10:00:01 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from scan-01.shadowserver.org[203.0.113.30]: 554 5.7.1 <a@b>: Relay access denied; from=<a@b> to=<a@b> proto=ESMTP helo=<probe>",
+		"Nov 27 10:00:02 mail postfix/smtpd[1]: connect from unknown[203.0.113.30]",
+	)
+	a := s.Get(ip("203.0.113.30"))
+	if a.Host != "scan-01.shadowserver.org" || a.Helo() != "probe" {
+		t.Fatalf("host %q helo %q", a.Host, a.Helo())
+	}
+}
