@@ -173,8 +173,7 @@ func (m Model) startAction(act action) (Model, tea.Cmd) {
 		target = act.ip.String()
 	}
 	m.log.Info("action", "op", doing, "target", target, "force", act.force, "id", act.id)
-	m.status, m.statusKind = "⟳ "+doing+" "+target+"…", statusInfo
-	m.statusTag++
+	m, _ = m.setStatus(statusInfo, "⟳ "+doing+" "+target+"…")
 	return m, runAction(m.ctx, m.eng, act)
 }
 
@@ -198,17 +197,31 @@ func (m Model) finishAction(msg actionDoneMsg) (Model, tea.Cmd) {
 	if text == "" {
 		text = done + " " + target
 	}
-	if len(msg.res.Commands) > 0 {
-		text += " · " + strings.Join(msg.res.Commands, " ; ")
+	m.log.Info("action done", "id", msg.act.id, "result", text, "commands", msg.res.Commands)
+	m, cmd := m.setStatus(statusOK, "✓ "+text)
+	// The exact commands go on lines of their own under the status, so a person can read and
+	// repeat them; the table gives up the rows for as long as the status shows.
+	cmds := msg.res.Commands
+	if len(cmds) > maxCommandLines {
+		cmds = append(cmds[:maxCommandLines-1:maxCommandLines-1], "… "+strconv.Itoa(len(msg.res.Commands)-maxCommandLines+1)+" more in the --debug log")
 	}
-	m.log.Info("action done", "id", msg.act.id, "result", text)
-	return m.setStatus(statusOK, "✓ "+text)
+	for _, c := range cmds {
+		m.statusMore = append(m.statusMore, "  $ "+sanitize.Text(c))
+	}
+	return m.layoutMain(), cmd
 }
+
+// maxCommandLines bounds the command lines under the status so the table keeps most rows at 80×24.
+const maxCommandLines = 4
 
 // setStatus shows text (sanitised: engine errors can quote command output) and schedules its
 // removal.
 func (m Model) setStatus(kind statusKind, text string) (Model, tea.Cmd) {
 	m.status, m.statusKind = sanitize.Text(text), kind
+	if len(m.statusMore) > 0 {
+		m.statusMore = nil
+		m = m.layoutMain()
+	}
 	m.statusTag++
 	d := statusDuration
 	if kind == statusErr {
@@ -219,7 +232,8 @@ func (m Model) setStatus(kind statusKind, text string) (Model, tea.Cmd) {
 
 func (m Model) clearStatus(tag int) Model {
 	if tag == m.statusTag {
-		m.status = ""
+		m.status, m.statusMore = "", nil
+		m = m.layoutMain()
 	}
 	return m
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/mxtop/mxtop/ui/iptable"
 	"github.com/mxtop/mxtop/ui/lines"
 	"github.com/mxtop/mxtop/ui/prompt"
+	"github.com/mxtop/mxtop/ui/sanitize"
 )
 
 // Engine is what the UI needs from the engine; *engine.Engine implements it, tests use a fake.
@@ -53,6 +54,9 @@ type Options struct {
 	NoColor bool
 	// Logger receives mxtop's own log (a file with --debug); nil discards it.
 	Logger *slog.Logger
+	// Notice is an error shown in the status line from the start, e.g. why the firewall could
+	// not be set up; it stays until another status replaces it.
+	Notice string
 }
 
 // statusKind colours the status line.
@@ -104,6 +108,7 @@ type Model struct {
 	showHelp bool
 
 	status     string
+	statusMore []string // extra status lines: the commands an action ran (or would run)
 	statusKind statusKind
 	statusTag  int
 	nextID     int
@@ -133,6 +138,9 @@ func New(eng Engine, opts Options) Model {
 		help:        help.New(),
 	}
 	m.help.ShortSeparator = "  " // the main keys must fit 80 columns
+	if opts.Notice != "" {
+		m.status, m.statusKind = sanitize.Text(opts.Notice), statusErr
+	}
 	m.tabCounts = make([]int, len(m.tabs))
 	m.table.SetTab(nil, m.tabs[0].cols)
 	m.header = m.renderHeader()
@@ -279,11 +287,17 @@ func (m Model) findRow(ip netip.Addr) *engine.Row {
 func (m Model) resize(w, h int) Model {
 	m.width, m.height = w, h
 	m.help.SetWidth(w)
-	m.table.SetSize(w, m.mainHeight())
-	m.drill.SetSize(w, m.mainHeight())
+	m = m.layoutMain()
 	m.confirm.SetWidth(w - 4)
 	m.header = m.renderHeader()
 	m.tabLine = m.renderTabs()
+	return m
+}
+
+// layoutMain sizes the main area's components after the window or the footer changed.
+func (m Model) layoutMain() Model {
+	m.table.SetSize(m.width, m.mainHeight())
+	m.drill.SetSize(m.width, m.mainHeight())
 	return m
 }
 

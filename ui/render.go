@@ -21,7 +21,7 @@ const (
 )
 
 func (m Model) mainHeight() int {
-	return max(m.height-headerLines-tabLines-footerLines, 3)
+	return max(m.height-headerLines-tabLines-footerLines-len(m.statusMore), 3)
 }
 
 // renderHeader draws the three header lines from the snapshot; it runs in Update.
@@ -123,7 +123,12 @@ func (m Model) render() string {
 		main = m.table.View()
 	}
 	main = lipgloss.NewStyle().Height(mh).MaxHeight(mh).MaxWidth(m.width).Render(main)
-	return m.header + "\n" + m.tabLine + "\n" + main + "\n" + m.statusLine() + "\n" +
+	var more strings.Builder
+	for _, l := range m.statusMore {
+		more.WriteString(fit(m.styles.Faint.Render(l), m.width))
+		more.WriteString("\n")
+	}
+	return m.header + "\n" + m.tabLine + "\n" + main + "\n" + m.statusLine() + "\n" + more.String() +
 		fit(m.help.ShortHelpView(m.shortHelp()), m.width)
 }
 

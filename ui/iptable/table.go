@@ -79,11 +79,12 @@ func (m *Model) SetNow(t time.Time) {
 func (m *Model) SetRows(rows []*engine.Row) {
 	m.rows = rows
 	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
+	// The IP column is as wide as the longest address (IPv6 up to 39 characters).
 	ipWidth := 15
+	var buf [64]byte
 	for _, r := range rows {
 		if !r.IP.Is4() {
-			ipWidth = 39
-			break
+			ipWidth = max(ipWidth, len(r.IP.AppendTo(buf[:0])))
 		}
 	}
 	if ipWidth != m.ipWidth {

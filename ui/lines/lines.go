@@ -200,7 +200,12 @@ func (m *Model) contentLines() []string {
 		if l.Category != parse.None {
 			tag = l.Category.String()
 		}
-		out[i] = l.Time.UTC().Format("01-02 15:04:05") + " " + padRight(tag, 15) + " " + sanitize.Text(l.Text)
+		prefix := padRight(tag, 15) + " "
+		if l.Text == "" || l.Text[0] < '0' || l.Text[0] > '9' {
+			// the line carries no timestamp of its own (docker-mailserver's lines all do)
+			prefix = l.Time.UTC().Format("01-02 15:04:05") + " " + prefix
+		}
+		out[i] = prefix + sanitize.Text(l.Text)
 	}
 	return out
 }
