@@ -87,7 +87,17 @@ const (
 type pool struct {
 	first, n int
 	alpha    float64
-	active   int
+	active   int      // members that may be drawn: the first active ranks
+	law      powerLaw // over active
+}
+
+// setActive limits draws to the first n members.
+func (p *pool) setActive(n int) {
+	n = min(max(n, 1), p.n)
+	if n != p.active || p.law.n == 0 {
+		p.active = n
+		p.law = newPowerLaw(n, p.alpha)
+	}
 }
 
 // poolSpec says how to build one pool.
@@ -136,10 +146,12 @@ func (g *Generator) buildActors() {
 	var fam netip.Addr // the /64 a rotating IPv6 attacker walks through
 	for id := range numPools {
 		spec := poolSpecs[id]
-		p := pool{first: len(g.actors), n: spec.n, alpha: spec.alpha, active: spec.n}
+		p := pool{first: len(g.actors), n: spec.n, alpha: spec.alpha}
+		p.setActive(spec.n)
 		for i := range spec.n {
-			a := actor{role: spec.role, host: "unknown"}
+			a := actor{role: spec.role}
 			for {
+				a.host = "unknown" // a retry must not keep the name made for a taken address
 				switch {
 				case spec.v6 > 0 && r.chance(spec.v6):
 					if fam.IsValid() && spec.role == RoleBruteForce && r.chance(0.7) {
@@ -198,16 +210,13 @@ func mkSpammer(g *Generator, a *actor, i int) {
 	}
 }
 
-func mkUser(g *Generator, a *actor, i int) {
+func mkUser(_ *Generator, a *actor, i int) {
 	a.user = users[i%len(users)] + "@example.com"
 	if a.addr.Is4() {
 		b := a.addr.As4()
 		a.host = fmt.Sprintf("p%02x%02x%02x%02x.dip0.t-ipconnect.de", b[0], b[1], b[2], b[3])
 	}
-	a.helo = "[127.0.0.1]"
-	if g.rng.chance(0.5) {
-		a.helo = "localhost"
-	}
+	// A user's HELO never reaches a line the generator writes (submission logs no helo=).
 }
 
 func mkLocal(_ *Generator, a *actor, _ int) {

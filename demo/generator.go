@@ -148,10 +148,15 @@ func (g *Generator) appendHeader(dst []byte) []byte {
 	return append(dst, "+00:00 mail "...)
 }
 
-// appendPad appends n in decimal, zero-padded to width digits.
+// appendPad appends n ≥ 0 in decimal, zero-padded to width digits (width ≤ 20).
 func appendPad(dst []byte, n, width int) []byte {
 	var b [20]byte
 	i := len(b)
+	for n >= 100 || i > len(b)-width+1 {
+		i -= 2
+		copy(b[i:], digits2[(n%100)*2:(n%100)*2+2])
+		n /= 100
+	}
 	for n > 0 || i > len(b)-width {
 		i--
 		b[i] = byte('0' + n%10)
@@ -159,6 +164,11 @@ func appendPad(dst []byte, n, width int) []byte {
 	}
 	return append(dst, b[i:]...)
 }
+
+// digits2 holds "00".."99" for formatting two digits at a time.
+const digits2 = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // Emit writes n lines of the seed's traffic, starting at EmitStart, to w.
 func Emit(w io.Writer, n int64, seed int64) error {

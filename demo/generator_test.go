@@ -21,13 +21,13 @@ func emit(t testing.TB, n int, seed int64) ([]byte, *Generator) {
 func TestEmit_SameSeedSameBytes(t *testing.T) {
 	t.Parallel()
 	var a, b, c bytes.Buffer
-	if err := Emit(&a, 50000, 7); err != nil {
+	if err := Emit(&a, 20000, 7); err != nil {
 		t.Fatal(err)
 	}
-	if err := Emit(&b, 50000, 7); err != nil {
+	if err := Emit(&b, 20000, 7); err != nil {
 		t.Fatal(err)
 	}
-	if err := Emit(&c, 50000, 8); err != nil {
+	if err := Emit(&c, 20000, 8); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -36,10 +36,10 @@ func TestEmit_SameSeedSameBytes(t *testing.T) {
 	if bytes.Equal(a.Bytes(), c.Bytes()) {
 		t.Fatal("different seeds gave the same bytes")
 	}
-	if n := bytes.Count(a.Bytes(), []byte("\n")); n != 50000 {
-		t.Fatalf("Emit wrote %d lines, want 50000", n)
+	if n := bytes.Count(a.Bytes(), []byte("\n")); n != 20000 {
+		t.Fatalf("Emit wrote %d lines, want 20000", n)
 	}
-	buf, _ := emit(t, 50000, 7)
+	buf, _ := emit(t, 20000, 7)
 	if !bytes.Equal(buf, a.Bytes()) {
 		t.Fatal("Append and Emit disagree")
 	}
@@ -81,7 +81,12 @@ func TestTruth_EveryCategoryInFirst100k(t *testing.T) {
 
 func TestTruth_HeavyTail(t *testing.T) {
 	t.Parallel()
-	_, g := emit(t, 1000000, 1)
+	g := New(1, EmitStart)
+	buf := make([]byte, 0, 4096)
+	// 300k lines: stronger than the requirement (within 1M lines) and cheap under -race.
+	for range 300000 {
+		buf = g.Append(buf[:0])
+	}
 	tr := g.Truth()
 	top, few := int64(0), 0
 	for _, ip := range tr.IPs {
@@ -91,17 +96,17 @@ func TestTruth_HeavyTail(t *testing.T) {
 		}
 	}
 	if top < 1000 {
-		t.Errorf("busiest IP has %d events in 1M lines, want ≥ 1000", top)
+		t.Errorf("busiest IP has %d events in 300k lines, want ≥ 1000", top)
 	}
 	if few < 1000 {
-		t.Errorf("%d IPs with 1–4 events in 1M lines, want ≥ 1000", few)
+		t.Errorf("%d IPs with 1–4 events in 300k lines, want ≥ 1000", few)
 	}
-	t.Logf("1M lines: %d client IPs, busiest %d events, %d IPs with 1–4 events", len(tr.IPs), top, few)
+	t.Logf("300k lines: %d client IPs, busiest %d events, %d IPs with 1–4 events", len(tr.IPs), top, few)
 }
 
 func TestTruth_AddressesArePublicDecoysNeverClients(t *testing.T) {
 	t.Parallel()
-	buf, g := emit(t, 200000, 3)
+	buf, g := emit(t, 100000, 3)
 	tr := g.Truth()
 	private := []netip.Prefix{
 		netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),

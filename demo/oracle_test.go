@@ -145,7 +145,7 @@ func (o *oracle) dovecot(t *testing.T, rest, l string) {
 func TestTruth_MatchesTextRecount(t *testing.T) {
 	t.Parallel()
 	for _, seed := range []int64{1, 2} {
-		buf, g := emit(t, 200000, seed)
+		buf, g := emit(t, 100000, seed)
 		o := oracle{counts: map[netip.Addr]*[numCats]int64{}, authLogged: map[string]bool{}}
 		for _, l := range strings.Split(string(buf), "\n") {
 			o.line(t, l)

@@ -48,31 +48,42 @@ var expTable = func() (t [1024]float64) {
 	return t
 }()
 
-// powerLaw draws a rank in [0, n) with P(rank k) roughly proportional to (k+1)^-alpha, from
-// the inverse CDF of the continuous power law on [1, n+1). Rank 0 is the busiest member of a
-// pool; with alpha ≈ 1.2 over a few thousand members the top few ranks take a large share and
-// most members are drawn only a handful of times, the heavy tail real attack traffic has.
-func (r *rng) powerLaw(n int, alpha float64) int {
-	if n <= 1 {
+// powerLaw is a power-law distribution of ranks in [0, n): P(rank k) is roughly proportional
+// to (k+1)^-alpha, drawn from the inverse CDF of the continuous power law on [1, n+1). Rank 0
+// is the busiest member of a pool; with alpha ≈ 1.2 over a few thousand members the top few
+// ranks take a large share and most members are drawn only a handful of times, the heavy tail
+// real attack traffic has.
+type powerLaw struct {
+	n       int
+	alpha   float64
+	c, invE float64 // (n+1)^(1-alpha) - 1 and 1/(1-alpha), cached: math.Pow is costly
+	logN1   float64 // ln(n+1), for alpha == 1
+}
+
+func newPowerLaw(n int, alpha float64) powerLaw {
+	p := powerLaw{n: n, alpha: alpha, logN1: math.Log(float64(n + 1))}
+	if alpha != 1 {
+		e := 1 - alpha
+		p.c = math.Pow(float64(n+1), e) - 1
+		p.invE = 1 / e
+	}
+	return p
+}
+
+// draw returns a rank.
+func (p *powerLaw) draw(r *rng) int {
+	if p.n <= 1 {
 		return 0
 	}
 	u := r.float()
 	var x float64
-	if alpha == 1 {
-		x = math.Exp(u * math.Log(float64(n+1)))
+	if p.alpha == 1 {
+		x = math.Exp(u * p.logN1)
 	} else {
-		e := 1 - alpha
-		c := math.Pow(float64(n+1), e) - 1
-		x = math.Pow(1+u*c, 1/e)
+		x = math.Pow(1+u*p.c, p.invE)
 	}
 	k := int(x) - 1
-	if k < 0 {
-		k = 0
-	}
-	if k >= n {
-		k = n - 1
-	}
-	return k
+	return min(max(k, 0), p.n-1)
 }
 
 // pickStr returns one element of list.

@@ -180,7 +180,7 @@ func (g *Generator) updateMix(sec int64) {
 	w[kIMAPBrute] *= 1 + 2*auth
 	w[kRelaySpam] *= 1 + 10*relay
 	p := &g.pools[pPregreet]
-	p.active = max(1, int(float64(p.n)*(0.1+0.9*pre)))
+	p.setActive(int(float64(p.n) * (0.1 + 0.9*pre)))
 	for k := range numKinds {
 		total += w[k]
 		g.cum[k] = total
@@ -197,7 +197,7 @@ func (g *Generator) newSession(s *session) {
 		k++
 	}
 	p := &g.pools[kinds[k].pool]
-	s.ai = int32(p.first + g.rng.powerLaw(p.active, p.alpha))
+	s.ai = int32(p.first + p.law.draw(&g.rng))
 	s.a = &g.actors[s.ai]
 	s.pid = g.nextPID()
 	s.port = g.rng.between(1024, 65535)

@@ -37,7 +37,7 @@ var dovecotUsers = []string{"admin", "info@example.com", "test", "alice@example.
 // S secs)", which counts k; one in six is Dovecot 2.4's "Login aborted … (auth_failed)".
 func renderIMAPBrute(g *Generator, s *session) {
 	r := &g.rng
-	k := 1 + r.powerLaw(6, 1.2)
+	k := 1 + attemptsLaw.draw(r)
 	user := r.pickStr(dovecotUsers)
 	for range k {
 		g.dovecotAuthEcho(s, user)
@@ -160,3 +160,6 @@ func renderScannerSMTPD(g *Generator, s *session) {
 		g.dovecotTLSFail(s)
 	}
 }
+
+// attemptsLaw draws how many passwords a bot tries per IMAP connection: mostly one, up to six.
+var attemptsLaw = newPowerLaw(6, 1.2)

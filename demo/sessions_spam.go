@@ -1,5 +1,7 @@
 package demo
 
+import "strings"
+
 // Spam sessions on port 25: relay attempts and smtpd NOQUEUE rejects, after postscreen.
 
 var spamLocals = []string{"info", "news", "promo", "admin", "hr", "billing", "noreply", "ceo"}
@@ -115,9 +117,15 @@ func renderReject(g *Generator, s *session) {
 		g.smtpdSummary(s, 1)
 	case x < 5 || len(s.a.helo) > 4 && s.a.helo[:4] == "WIN-":
 		g.smtpdReject(s)
-		s.str("504 5.5.2 <")
-		s.str(s.a.helo)
-		s.str(">: Helo command rejected: need fully-qualified hostname")
+		if strings.ContainsAny(s.a.helo, ".[") {
+			s.str("450 4.7.1 <")
+			s.str(s.a.helo)
+			s.str(">: Helo command rejected: Host not found")
+		} else {
+			s.str("504 5.5.2 <")
+			s.str(s.a.helo)
+			s.str(">: Helo command rejected: need fully-qualified hostname")
+		}
 		g.rejectTail(s, -1, 0)
 		s.end(catRejectOther, 1)
 		g.smtpdSummary(s, 1)

@@ -73,7 +73,7 @@ type IPTruth struct {
 	Addr      netip.Addr
 	Role      Role
 	Host      string           // reverse-DNS name as smtpd logs it, "unknown" when none
-	Helo      string           // the name it greets with (only some lines carry it)
+	Helo      string           // the name it greets with; only helo=<…> and PREGREET EHLO lines show it
 	Events    map[string]int64 // per category name; only non-zero entries
 	Total     int64            // sum of Events
 	Delivered int64
