@@ -59,6 +59,8 @@ type Config struct {
 	HostAddrs          Lookup // nil = HostAddrs (net.InterfaceAddrs)
 	DockerNets         Lookup // nil = DockerNetworks (the daemon, when reachable)
 	Now                func() time.Time
+	// StateLockWait bounds the wait for another mxtop's transaction; 0 = 3 s.
+	StateLockWait time.Duration
 	// Run executes the persist command; nil = exec.CommandContext with captured output.
 	Run func(ctx context.Context, name string, args ...string) error
 }
@@ -120,7 +122,7 @@ func NewManager(ctx context.Context, cfg Config) (*Manager, error) {
 	default:
 		return nil, newErr(ErrInvalid, nil, "unknown persist mode %q", cfg.Persist)
 	}
-	st, err := openStore(cfg.StatePath)
+	st, err := openStore(cfg.StatePath, cfg.StateLockWait)
 	if err != nil {
 		return nil, err
 	}

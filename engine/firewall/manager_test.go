@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/firewall/firewalltest"
 )
@@ -365,5 +367,27 @@ func TestManager_PersistRunsAfterChange(t *testing.T) {
 		}
 	} else if !errors.Is(err, firewall.ErrNoBinary) {
 		t.Fatalf("missing netfilter-persistent: %v, want ErrNoBinary", err)
+	}
+}
+
+func TestManager_StateLockedByAnotherProcess(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(c *firewall.Config) { c.StateLockWait = 50 * time.Millisecond })
+	db, err := bbolt.Open(f.state, 0o600, nil) // another mxtop in the middle of a transaction
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.m.Ban(t.Context(), firewall.Request{Prefix: pfx("203.0.113.7")})
+	if !errors.Is(err, firewall.ErrLocked) || !strings.Contains(err.Error(), "in use by another mxtop") {
+		t.Fatalf("err = %v, want ErrLocked", err)
+	}
+	if len(f.rec.Entries()) != 0 {
+		t.Fatal("kernel changed although the state could not be read")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Ban(t.Context(), firewall.Request{Prefix: pfx("203.0.113.7")}); err != nil {
+		t.Fatalf("after the lock is released: %v", err)
 	}
 }

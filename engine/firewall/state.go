@@ -44,13 +44,17 @@ type wlRecord struct {
 // file lock while open, and a long-lived handle would lock every other mxtop out.
 type store struct {
 	path string
+	wait time.Duration
 	tmp  bool // created by us in a temporary directory; removed by close
 }
 
 // openStore creates the state file and its buckets if missing. An empty path makes a temporary
 // state file that close removes (dry-run and tests).
-func openStore(path string) (*store, error) {
-	s := &store{path: path}
+func openStore(path string, wait time.Duration) (*store, error) {
+	if wait <= 0 {
+		wait = stateLockWait
+	}
+	s := &store{path: path, wait: wait}
 	if path == "" {
 		dir, err := os.MkdirTemp("", "mxtop-state-")
 		if err != nil {
@@ -86,7 +90,7 @@ func stateErr(path string, err error) error {
 }
 
 func (s *store) open(readOnly bool) (*bbolt.DB, error) {
-	db, err := bbolt.Open(s.path, 0o600, &bbolt.Options{Timeout: stateLockWait, ReadOnly: readOnly})
+	db, err := bbolt.Open(s.path, 0o600, &bbolt.Options{Timeout: s.wait, ReadOnly: readOnly})
 	if err != nil {
 		return nil, stateErr(s.path, err)
 	}

@@ -1,0 +1,114 @@
+package firewall_test
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/firewall"
+)
+
+// benchAddrs returns n distinct addresses from 198.18.0.0/15, the benchmarking range.
+func benchAddrs(n int) []netip.Prefix {
+	out := make([]netip.Prefix, n)
+	for i := range out {
+		a := netip.AddrFrom4([4]byte{198, 18 + byte(i>>16&1), byte(i >> 8), byte(i)})
+		out[i] = netip.PrefixFrom(a, 32)
+	}
+	return out
+}
+
+func benchN() int {
+	if n, err := strconv.Atoi(os.Getenv("MXTOP_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}
+
+// BenchmarkBan10k bans MXTOP_BENCH_N (default 10,000) addresses and lists them with counters,
+// through the ipset backend, the per-address iptables backend, and the Manager on ipset (policy
+// check and one state-file transaction per ban). It runs once, inside its own network
+// namespace:
+//
+//	go test -run '^$' -bench BenchmarkBan10k ./engine/firewall/
+func BenchmarkBan10k(b *testing.B) {
+	if !inNetns(b) {
+		return
+	}
+	requireIPSet(b)
+	standInDockerUser(b)
+	addrs := benchAddrs(benchN())
+	ctx := context.Background()
+	measure := func(b *testing.B, be firewall.Backend, ban func(netip.Prefix) error) {
+		b.Helper()
+		start := time.Now()
+		for _, p := range addrs {
+			if err := ban(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		banned := time.Since(start)
+		start = time.Now()
+		entries, err := be.List(ctx)
+		listed := time.Since(start)
+		if err != nil || len(entries) < len(addrs) {
+			b.Fatalf("listed %d of %d: %v", len(entries), len(addrs), err)
+		}
+		b.ReportMetric(banned.Seconds(), "s-ban")
+		b.ReportMetric(float64(len(addrs))/banned.Seconds(), "bans/s")
+		b.ReportMetric(listed.Seconds(), "s-list")
+		b.ReportMetric(float64(len(addrs)), "addrs")
+	}
+	cleanup := func(b *testing.B) {
+		b.Helper()
+		for _, ipt := range []string{"iptables", "ip6tables"} {
+			mustRun(b, ipt, "-w", "-F", "DOCKER-USER")
+		}
+		mustRun(b, "ipset", "destroy")
+	}
+	b.Run("ipset", func(b *testing.B) {
+		be, err := firewall.NewIPSet(firewall.IPSetConfig{Chain: "DOCKER-USER"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		measure(b, be, func(p netip.Prefix) error {
+			_, err := be.Add(ctx, firewall.Entry{Prefix: p, Timeout: time.Hour})
+			return err
+		})
+		cleanup(b)
+	})
+	b.Run("manager-ipset", func(b *testing.B) {
+		be, err := firewall.NewIPSet(firewall.IPSetConfig{Chain: "DOCKER-USER"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := firewall.NewManager(ctx, firewall.Config{Backend: be, StatePath: filepath.Join(b.TempDir(), "s.db"),
+			SSHClients: firewall.None, HostAddrs: firewall.None, DockerNets: firewall.None})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer m.Close()
+		measure(b, be, func(p netip.Prefix) error {
+			_, err := m.Ban(ctx, firewall.Request{Prefix: p, Duration: time.Hour})
+			return err
+		})
+		start := time.Now()
+		if bans, err := m.Bans(ctx); err != nil || len(bans) != len(addrs) {
+			b.Fatalf("Bans: %d, %v", len(bans), err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s-Bans")
+		cleanup(b)
+	})
+	b.Run("iptables", func(b *testing.B) {
+		be, err := firewall.NewIPTables("DOCKER-USER")
+		if err != nil {
+			b.Fatal(err)
+		}
+		measure(b, be, func(p netip.Prefix) error { _, err := be.Add(ctx, firewall.Entry{Prefix: p}); return err })
+		cleanup(b)
+	})
+}
