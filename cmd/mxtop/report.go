@@ -44,7 +44,7 @@ func (c *ReportCmd) Run(env *Env) error {
 		cutoff = time.Now().Add(-c.Since)
 	}
 	core.SetCutoff(cutoff)
-	if err := ingestAll(src, core); err != nil {
+	if err := core.IngestAll(context.Background(), src); err != nil {
 		return err
 	}
 	rows := core.Rows()
@@ -59,23 +59,6 @@ func (c *ReportCmd) Run(env *Env) error {
 	default:
 		return writeTable(env.Stdout, core, rows, c.Unmatched)
 	}
-}
-
-// ingestAll runs src to its end, feeding every batch to core on this goroutine while the source
-// reads ahead on another: reading and parsing overlap on two cores.
-func ingestAll(src source.Source, core *engine.Core) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out := make(chan source.Batch, 8)
-	done := make(chan error, 1)
-	go func() {
-		done <- src.Run(ctx, out)
-		close(out)
-	}()
-	for b := range out {
-		core.Ingest(b)
-	}
-	return <-done
 }
 
 // reportSource opens the input: positional FILE or "-", --stdin, --file, else the container.

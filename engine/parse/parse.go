@@ -29,6 +29,11 @@ type Parser struct {
 	// no time. Zero means time.Now at each call.
 	Now time.Time
 
+	// StableJSON keeps the decoded text of every json-file record valid after the next Parse
+	// (events are then safe to hand to another goroutine); the decode arena is replaced, never
+	// overwritten.
+	StableJSON bool
+
 	ts      tsCache
 	inner   tsCache
 	jsonBuf []byte
@@ -43,12 +48,7 @@ func (p *Parser) Parse(line []byte, at time.Time, ev *Event) bool {
 		line = line[:MaxLineBytes]
 	}
 	if len(line) > 0 && line[0] == '{' {
-		text, ts, ok := source.DecodeJSONFileRecord(line, p.jsonBuf[:0])
-		if ok {
-			p.jsonBuf = text[:0]
-			ev.Framing = FrameJSONFile
-			line, at = text, ts
-		}
+		line, at = p.decodeJSON(line, at, ev)
 	}
 	rest := p.header(line, at, ev)
 	if ev.Daemon == DaemonNone {
@@ -142,7 +142,7 @@ func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
 		}
 		return glued
 	}
-	return programTag(rest[1:], ev, false)
+	return hostThenTag(rest[1:], ev)
 }
 
 func setFraming(ev *Event, f Framing) {
@@ -168,6 +168,18 @@ func programTag(b []byte, ev *Event, bare bool) []byte {
 		}
 	}
 	return b
+}
+
+// hostThenTag is programTag for the common "host prog[pid]: " shape: when the first token
+// does not end in ':' it is the host, and the tag is read once instead of tried twice.
+func hostThenTag(b []byte, ev *Event) []byte {
+	sp := bytes.IndexByte(b, ' ')
+	if sp > 0 && b[sp-1] != ':' {
+		if msg, ok := tag(b[sp+1:], ev, false); ok {
+			return msg
+		}
+	}
+	return programTag(b, ev, false)
 }
 
 // tag parses "prog[pid]: " or "prog: " at the start of b. A tag has no spaces; Dovecot 2.4's
@@ -238,4 +250,27 @@ func daemonOf(name []byte) Daemon {
 		return DaemonDovecot
 	}
 	return DaemonNone
+}
+
+// decodeJSON unwraps a Docker json-file record; other lines starting with '{' pass unchanged.
+func (p *Parser) decodeJSON(line []byte, at time.Time, ev *Event) ([]byte, time.Time) {
+	buf := p.jsonBuf[:0]
+	if p.StableJSON {
+		if cap(p.jsonBuf)-len(p.jsonBuf) < len(line) {
+			p.jsonBuf = make([]byte, 0, max(1<<20, len(line)))
+		}
+		buf = p.jsonBuf
+	}
+	start := len(buf)
+	text, ts, ok := source.DecodeJSONFileRecord(line, buf)
+	if !ok {
+		return line, at
+	}
+	if p.StableJSON {
+		p.jsonBuf = text
+	} else {
+		p.jsonBuf = text[:0]
+	}
+	ev.Framing = FrameJSONFile
+	return text[start:], ts
 }

@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/engine/source"
+)
+
+// parsed is one batch after parsing: only the lines the store needs, in log order.
+type parsed struct {
+	status     *source.Status
+	lines      int64
+	mail       int64
+	evs        []parse.Event
+	raws       [][]byte
+	unmatchedN int64
+}
+
+// IngestAll reads src to its end (or until ctx is done) with parsing spread over all cores:
+// workers parse whole batches concurrently, each with its own Parser, and this goroutine
+// applies the results to the store strictly in batch order, so the outcome is exactly that of
+// Ingest. This is the path of `mxtop report`, where throughput is the point.
+func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
+	workers := runtime.GOMAXPROCS(0)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan source.Batch, 2*workers)
+	srcErr := make(chan error, 1)
+	go func() {
+		srcErr <- src.Run(ctx, batches)
+		close(batches)
+	}()
+
+	type job struct {
+		b   source.Batch
+		out chan *parsed
+	}
+	jobs := make(chan job, workers)
+	order := make(chan chan *parsed, 2*workers)
+	go func() { // dispatcher: remembers the order in which batches arrived
+		defer close(jobs)
+		defer close(order)
+		for b := range batches {
+			out := make(chan *parsed, 1)
+			order <- out
+			jobs <- job{b, out}
+		}
+	}()
+	var wg sync.WaitGroup
+	pool := sync.Pool{New: func() any { return new(parsed) }}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := parse.Parser{Now: c.parser.Now, Loc: c.parser.Loc, StableJSON: true}
+			for j := range jobs {
+				r := pool.Get().(*parsed)
+				parseBatch(&p, j.b, r)
+				j.out <- r
+			}
+		}()
+	}
+	for out := range order {
+		r := <-out
+		c.apply(r)
+		r.evs, r.raws = r.evs[:0], r.raws[:0]
+		pool.Put(r)
+	}
+	wg.Wait()
+	return <-srcErr
+}
+
+func parseBatch(p *parse.Parser, b source.Batch, r *parsed) {
+	r.status = b.Status
+	r.lines = int64(len(b.Lines))
+	r.mail, r.unmatchedN = 0, 0
+	var ev parse.Event
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		if !p.Parse(l.Text, l.Time, &ev) {
+			continue
+		}
+		r.mail++
+		if ev.Kind == parse.NoClient {
+			continue
+		}
+		r.evs = append(r.evs, ev)
+		r.raws = append(r.raws, l.Text)
+	}
+}
+
+func (c *Core) apply(r *parsed) {
+	if r.status != nil {
+		c.status = *r.status
+		c.counters.Truncated = r.status.Truncated
+	}
+	c.counters.Lines += r.lines
+	c.counters.MailLines += r.mail
+	for i := range r.evs {
+		ev := &r.evs[i]
+		if !c.cutoff.IsZero() && !ev.Time.IsZero() && ev.Time.Before(c.cutoff) {
+			continue
+		}
+		if ev.Kind == parse.Unknown {
+			c.counters.Unmatched++
+			if c.keepUnmatched {
+				c.noteUnmatched(ev)
+			}
+			continue
+		}
+		c.counters.Events += int64(c.store.Add(ev, r.raws[i]))
+	}
+}
+

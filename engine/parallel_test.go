@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
+)
+
+// TestIngestAll_SameResultAsSerial: parsing on several goroutines must not change a single
+// count, time or name, including json-file records whose decoded text must outlive the parse.
+func TestIngestAll_SameResultAsSerial(t *testing.T) {
+	var log bytes.Buffer
+	for i := 0; i < 20000; i++ {
+		ip := fmt.Sprintf("203.0.%d.%d", i%7, i%251)
+		switch i % 5 {
+		case 0:
+			fmt.Fprintf(&log, "2026-11-27T11:%02d:%02d+00:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [%s]:1: x\n", i/60%60, i%60, ip)
+		case 1:
+			fmt.Fprintf(&log, "2026-11-27T11:%02d:%02d+00:00 mail postfix/smtpd[%d]: warning: unknown[%s]: SASL LOGIN authentication failed: x\n", i/60%60, i%60, i%13, ip)
+		case 2:
+			fmt.Fprintf(&log, "2026-11-27T11:%02d:%02d+00:00 mail postfix/smtpd[%d]: disconnect from unknown[%s] ehlo=1 auth=0/1 commands=1/2\n", i/60%60, i%60, i%13, ip)
+		case 3:
+			fmt.Fprintf(&log, `{"log":"2026-11-27T11:%02d:%02d+00:00 mail postfix/smtpd[9]: connect from h%d.example[%s]\n","stream":"stdout","time":"2026-11-27T11:00:00Z"}`+"\n", i/60%60, i%60, i, ip)
+		default:
+			fmt.Fprintf(&log, "2026-11-27T11:%02d:%02d+00:00 mail postfix/qmgr[3]: 4Q2mZT5kVDz1x: removed\n", i/60%60, i%60)
+		}
+	}
+	serial := NewCore(classify.Config{}, store.Limits{NoLines: true})
+	for _, l := range bytes.Split(bytes.TrimSuffix(log.Bytes(), []byte("\n")), []byte("\n")) {
+		serial.Line(l, time.Time{})
+	}
+	par := NewCore(classify.Config{}, store.Limits{NoLines: true})
+	if err := par.IngestAll(context.Background(), source.NewReader("test", bytes.NewReader(log.Bytes()))); err != nil {
+		t.Fatal(err)
+	}
+	a, b := serial.Rows(), par.Rows()
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("rows %d vs %d", len(a), len(b))
+	}
+	for i := range a {
+		if !reflect.DeepEqual(*a[i], *b[i]) {
+			t.Fatalf("row %d differs:\n%+v\n%+v", i, *a[i], *b[i])
+		}
+	}
+	sc, pc := serial.Counters(), par.Counters()
+	if sc.Lines != pc.Lines || sc.MailLines != pc.MailLines || sc.Events != pc.Events {
+		t.Fatalf("counters %+v vs %+v", sc, pc)
+	}
+}
