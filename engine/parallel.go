@@ -114,4 +114,3 @@ func (c *Core) apply(r *parsed) {
 		c.counters.Events += int64(c.store.Add(ev, r.raws[i]))
 	}
 }
-
