@@ -105,6 +105,7 @@ func (c *BansCmd) Run(env *Env) error {
 		if c.Format == "json" {
 			return writeBansJSON(env.Stdout, bans)
 		}
+		fmt.Fprintln(env.Stderr, "mxtop:", healthLine(m.Health(ctx)))
 		return writeBansTable(env.Stdout, bans, time.Now())
 	})
 }
@@ -211,6 +212,26 @@ func managerConfig(ff FirewallFlags, pol banPolicy) (firewall.Config, error) {
 		cfg.Backend, err = firewall.NewIPSet(firewall.IPSetConfig{Chain: ff.Chain})
 	}
 	return cfg, err
+}
+
+// healthLine says which firewall path the bans live in: "firewall ipset in chain DOCKER-USER
+// (iptables nf_tables, reached from FORWARD)".
+func healthLine(h firewall.Health) string {
+	mode := h.Mode
+	if mode == "" {
+		mode = "variant unknown"
+	}
+	reach := "reached"
+	switch {
+	case !h.ChainExists:
+		reach = "MISSING"
+	case !h.Jumped:
+		reach = "NOT REACHED: bans are not enforced"
+	}
+	if h.Backend == "dry-run" {
+		return "firewall dry-run: nothing is applied"
+	}
+	return fmt.Sprintf("firewall %s in chain %s (iptables %s, %s)", h.Backend, h.Chain, mode, reach)
 }
 
 func printResult(w io.Writer, res firewall.Result) {

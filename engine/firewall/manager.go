@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os/exec"
+	"path/filepath"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -33,6 +34,9 @@ import (
 
 // UseDefault as Request.Duration asks for the Manager's default ban duration; 0 is permanent.
 const UseDefault time.Duration = -1
+
+// netfilterPluginDir holds netfilter-persistent's plugins (Debian's iptables-persistent).
+const netfilterPluginDir = "/usr/share/netfilter-persistent/plugins.d"
 
 // DefaultBanDuration is the ban length when the configuration names none.
 const DefaultBanDuration = 7 * 24 * time.Hour
@@ -118,6 +122,12 @@ func NewManager(ctx context.Context, cfg Config) (*Manager, error) {
 	case "netfilter-persistent":
 		if _, err := exec.LookPath("netfilter-persistent"); err != nil {
 			return nil, newErr(ErrNoBinary, err, "--persist netfilter-persistent: netfilter-persistent is not installed")
+		}
+		// Without the ipset plugin the saved rules name sets that do not exist at boot, and
+		// iptables-restore then rejects the whole table: the host would boot with no firewall.
+		if plugins, _ := filepath.Glob(netfilterPluginDir + "/*ipset*"); cfg.Backend.Name() == "ipset" && len(plugins) == 0 {
+			return nil, newErr(ErrNoBinary, nil, "--persist netfilter-persistent with the ipset backend needs ipset-persistent "+
+				"(apt install ipset-persistent): otherwise the saved rules reference sets that do not exist at boot")
 		}
 	default:
 		return nil, newErr(ErrInvalid, nil, "unknown persist mode %q", cfg.Persist)
