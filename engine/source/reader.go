@@ -75,6 +75,14 @@ func cause(err error) error {
 	return err
 }
 
+// Close releases the file of a Reader from OpenFile that will not be run (Run closes it itself).
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	return r.closer.Close()
+}
+
 // Name returns the name given to NewReader.
 func (r *Reader) Name() string { return r.name }
 

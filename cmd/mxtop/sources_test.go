@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxtop/mxtop/engine/source"
+)
+
+func TestOpenSource_Choice(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "mail.log")
+	if err := os.WriteFile(log, []byte("l1\nl2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	def := SourceFlags{Container: "mailserver", Since: 24 * time.Hour}
+	cases := []struct {
+		name     string
+		flags    SourceFlags
+		paths    []string
+		follow   bool
+		wantName string
+		wantErr  string
+	}{
+		{"container by default", def, nil, true, "container mailserver", ""},
+		{"dash is stdin", def, []string{"-"}, false, "stdin", ""},
+		{"--stdin", SourceFlags{Container: "mailserver", Stdin: true}, nil, true, "stdin", ""},
+		{"positional file once", def, []string{log}, false, "file " + log, ""},
+		{"positional file followed", def, []string{log}, true, "file " + log, ""},
+		{"--file wins over --container", SourceFlags{Container: "mailserver", File: []string{log, log}}, nil, true, "file " + log + ", file " + log, ""},
+		{"missing file", def, []string{"/nonexistent/mail.log"}, false, "", "open /nonexistent/mail.log: no such file or directory"},
+		{"missing followed file", SourceFlags{File: []string{"/nonexistent/x"}}, nil, true, "", "open /nonexistent/x: no such file or directory"},
+		{"directory", def, []string{dir}, false, "", "open " + dir + ": is a directory"},
+		{"stdin and file", def, []string{"-", log}, false, "", "read either standard input or files, not both"},
+		{"nothing", SourceFlags{}, nil, true, "", "no log source: give a FILE, -, --file PATH or --container NAME"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src, err := openSource(c.flags, c.paths, strings.NewReader("s1\n"), c.follow)
+			if c.wantErr != "" {
+				if err == nil || err.Error() != c.wantErr {
+					t.Fatalf("err = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.Name() != c.wantName {
+				t.Fatalf("name %q, want %q", src.Name(), c.wantName)
+			}
+		})
+	}
+}
+
+func TestOpenSource_ReportReadsFileOnceAndEnds(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "mail.log")
+	if err := os.WriteFile(log, []byte("l1\nl2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := openSource(SourceFlags{Since: 24 * time.Hour}, []string{log}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan source.Batch, 16)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := src.Run(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	close(out)
+	var lines []string
+	for b := range out {
+		for _, l := range b.Lines {
+			lines = append(lines, string(l.Text))
+		}
+	}
+	if strings.Join(lines, ",") != "l1,l2" {
+		t.Fatalf("lines %q", lines)
+	}
+}
