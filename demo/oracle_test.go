@@ -139,6 +139,8 @@ func (o *oracle) dovecot(t *testing.T, rest, l string) {
 		o.add(t, ip, catAuthFailed, int64(n), l)
 	case strings.Contains(rest, "SSL_accept() failed"):
 		o.add(t, ip, catTLSError, 1, l)
+	case strings.Contains(rest, "(no auth attempts in "):
+		o.add(t, ip, catHangup, 1, l)
 	}
 }
 

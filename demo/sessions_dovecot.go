@@ -150,12 +150,14 @@ func renderScannerSMTPD(g *Generator, s *session) {
 	case x < 16:
 		g.smtpdTLSFail(s, "Connection reset by peer")
 	case x < 18:
+		// Connected, looked at the banner and the certificate, left without trying to log in:
+		// Dovecot's hang-up.
 		s.str("dovecot: imap-login: Disconnected: Connection closed (no auth attempts in 0 secs): user=<>, ")
 		s.ripLip()
 		s.str(", TLS, session=<")
 		g.sessionID(s)
 		s.ch('>')
-		s.end(catNone, 0)
+		s.end(catHangup, 1)
 	default:
 		g.dovecotTLSFail(s)
 	}

@@ -44,6 +44,8 @@ var CategoryNames = [numCats]string{"none", "pregreet", "pipelining", "non_smtp"
 //   - smtpd "lost connection after AUTH" counts 1 (lost_after_auth); after any other command
 //     (CONNECT, EHLO, STARTTLS, UNKNOWN), "timeout after" and "too many errors after" count 1
 //     (hangup); the generator never writes "lost connection after DATA";
+//   - Dovecot "*-login: Disconnected … (no auth attempts in N secs)" without an SSL_accept()
+//     failure counts 1 (hangup), as engine/parse reads it;
 //   - smtpd "disconnect … auth=0/1" counts 1 (auth_failed) only when the same session (smtpd
 //     pid + IP) logged neither a SASL failure nor "lost connection after AUTH"; the generator
 //     writes such orphan summaries only with auth=0/1, so N is never ambiguous;
