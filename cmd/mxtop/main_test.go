@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runReport(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never pick up the developer's own config
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const fixture = `2026-11-27T11:34:48+00:00 mail postfix/postscreen[1]: CONNECT from [203.0.113.7]:51234 to [192.0.2.1]:25
+2026-11-27T11:34:48+00:00 mail postfix/postscreen[1]: PREGREET 11 after 0.21 from [203.0.113.7]:51234: EHLO [6.6.6.6]\r\n
+2026-11-27T11:34:49+00:00 mail postfix/postscreen[1]: PREGREET 11 after 0.21 from [203.0.113.7]:51235: EHLO User\r\n
+2026-11-27T11:34:50+00:00 mail postfix/smtpd[2]: connect from scan-7.shadowserver.org[198.51.100.9]
+2026-11-27T11:34:51+00:00 mail postfix/smtpd[2]: lost connection after EHLO from scan-7.shadowserver.org[198.51.100.9]
+2026-11-27T11:34:52+00:00 mail postfix/smtpd[3]: connect from mx.example.net[192.0.2.44]
+2026-11-27T11:34:52+00:00 mail postfix/smtpd[3]: 4Q2mZT5kVDz1x: client=mx.example.net[192.0.2.44]
+2026-11-27T11:34:53+00:00 mail postfix/lmtp[4]: 4Q2mZT5kVDz1x: to=<a@example.com>, relay=mail[/var/run/dovecot/lmtp], delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 Saved)
+2026-11-27T11:34:54+00:00 mail postfix/smtpd[5]: connect from unknown[172.19.0.1]
+2026-11-27T11:34:55+00:00 mail postfix/smtpd[5]: this shape is new to mxtop 12345
+\x1b[34m[   INF   ]\x1b[0m  Welcome to docker-mailserver
+`
+
+func TestReport_JSONContract(t *testing.T) {
+	code, out, errs := runReport(t, fixture, "report", "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Lines, Events int64
+		IPs           []struct {
+			IP, Verdict, Hostname, Helo string
+			Reasons                     []string
+			Total                       int64
+			Categories                  map[string]int64
+			Delivered                   int
+			FirstSeen                   string `json:"first_seen"`
+			LastSeen                    string `json:"last_seen"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Lines != 11 || r.Events != 3 {
+		t.Fatalf("lines %d events %d", r.Lines, r.Events)
+	}
+	got := map[string]string{}
+	for _, ip := range r.IPs {
+		got[ip.IP] = ip.Verdict
+		switch ip.IP {
+		case "203.0.113.7":
+			if ip.Categories["pregreet"] != 2 || ip.Total != 2 || ip.LastSeen != "2026-11-27T11:34:49Z" || len(ip.Reasons) == 0 {
+				t.Errorf("botnet row %+v", ip)
+			}
+		case "192.0.2.44":
+			if ip.Delivered != 1 || ip.Hostname != "mx.example.net" {
+				t.Errorf("legit row %+v", ip)
+			}
+		}
+	}
+	want := map[string]string{"203.0.113.7": "botnet", "198.51.100.9": "scanner", "192.0.2.44": "legit", "172.19.0.1": "ignored"}
+	for ip, v := range want {
+		if got[ip] != v {
+			t.Errorf("%s: verdict %q, want %q", ip, got[ip], v)
+		}
+	}
+	if _, ok := got["6.6.6.6"]; ok || len(got) != len(want) {
+		t.Errorf("unexpected IPs: %v", got)
+	}
+}
+
+func TestReport_TableFooterAndUnmatched(t *testing.T) {
+	code, out, _ := runReport(t, fixture, "report", "--unmatched", "-")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"203.0.113.7", "botnet", "pregreet:2",
+		"11 lines read, 10 mail-daemon lines, 3 attack events, 1 lines no rule recognised",
+		"postfix/smtpd: this shape is new to mxtop N"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+func TestReport_EscapesAttackerText(t *testing.T) {
+	line := "2026-11-27T11:34:48+00:00 mail postfix/smtpd[2]: NOQUEUE: reject: RCPT from unknown[203.0.113.8]: 554 5.7.1 <a@b>: Relay access denied; from=<a@b> to=<a@b> proto=ESMTP helo=<x\x1b]52;c;AAAA\x07\x1b[2J>\n"
+	for _, format := range []string{"table", "csv"} {
+		_, out, _ := runReport(t, line, "report", "--format", format, "-")
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("%s output carries raw control bytes: %q", format, out)
+		}
+	}
+}
+
+func TestErrors_OneLineAndExitCodes(t *testing.T) {
+	code, _, errs := runReport(t, "", "report", "/nonexistent/mail.log")
+	if code != 1 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "/nonexistent/mail.log") {
+		t.Errorf("missing file: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = runReport(t, "", "report", "--format", "yaml", "-")
+	if code != 2 || !strings.Contains(errs, "format") {
+		t.Errorf("bad flag: exit %d, stderr %q", code, errs)
+	}
+	code, _, _ = runReport(t, "", "report", "--whitelist", "not-a-cidr", "-")
+	if code != 2 {
+		t.Errorf("bad CIDR: exit %d", code)
+	}
+}
+
+func TestExplain_SaysWhy(t *testing.T) {
+	code, out, _ := runReport(t, "", "explain", `Nov 27 10:00:01 mail dovecot: auth: passwd-file(admin,203.0.113.1): unknown user`)
+	if code != 0 || !strings.Contains(out, "client:    203.0.113.1") || !strings.Contains(out, "echoes an attempt") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestConfigExample_Loads: the shipped example config is valid (every key names a flag) and its
+// values reach the commands.
+func TestConfigExample_Loads(t *testing.T) {
+	code, out, errs := runReport(t, fixture, "--config", "config.example.toml", "report", "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// The example whitelists 192.0.2.0/24, so the legit sender becomes ignored.
+	if !strings.Contains(out, `"ip": "192.0.2.44",
+      "verdict": "ignored"`) {
+		t.Fatalf("whitelist from config not applied:\n%s", out)
+	}
+}
+
+func TestConfig_UnknownKeyIsAnError(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(p, []byte("whitelsit = [\"1.2.3.4\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runReport(t, "", "--config", p, "report", "-")
+	if code == 0 || !strings.Contains(errs, "whitelsit") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}
