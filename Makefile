@@ -24,7 +24,7 @@ stress:       ## Engine tests repeated on 1 and 4 CPUs
 	$(GO) test -race -count 4 -cpu 1,4 ./engine/...
 
 bench:        ## Parser benchmarks and whole-process runs against the seed's grep pipelines
-	./bench/run.sh
+	./.ci/bench/run.sh
 
 help:         ## List targets
 	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "%-10s %s\n",$$1,$$2}'
