@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/netip"
 	"time"
 
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/classify"
-	"github.com/mxtop/mxtop/engine/source"
 	"github.com/mxtop/mxtop/engine/store"
 )
 
@@ -31,7 +29,7 @@ func (c *ReportCmd) Run(env *Env) error {
 	if c.Top < 0 {
 		return usageError("--top must be 0 or more")
 	}
-	src, err := reportSource(c.SourceFlags, c.Path, env.Stdin)
+	src, err := openSource(c.SourceFlags, c.Path, env.Stdin, false)
 	if err != nil {
 		return err
 	}
@@ -59,43 +57,6 @@ func (c *ReportCmd) Run(env *Env) error {
 	default:
 		return writeTable(env.Stdout, core, rows, c.Unmatched)
 	}
-}
-
-// reportSource opens the input: positional FILE or "-", --stdin, --file, else the container.
-func reportSource(f SourceFlags, paths []string, stdin io.Reader) (source.Source, error) {
-	switch {
-	case len(paths) > 1:
-		return nil, usageError("report reads one FILE (or -); use --file for several")
-	case len(paths) == 1 && paths[0] == "-", f.Stdin:
-		return source.NewReader("stdin", stdin), nil
-	case len(paths) == 1:
-		return source.OpenFile(paths[0])
-	case len(f.File) > 0:
-		srcs := make([]source.Source, 0, len(f.File))
-		for _, p := range f.File {
-			s, err := source.OpenFile(p)
-			if err != nil {
-				return nil, err
-			}
-			srcs = append(srcs, s)
-		}
-		return sequence(srcs), nil
-	}
-	return containerHistory(f)
-}
-
-// sequence reads sources one after another.
-type sequence []source.Source
-
-func (s sequence) Name() string { return "files" }
-
-func (s sequence) Run(ctx context.Context, out chan<- source.Batch) error {
-	for _, src := range s {
-		if err := src.Run(ctx, out); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // classify turns the policy flags into verdict rules, rejecting bad CIDRs with a usage error.

@@ -54,7 +54,7 @@ func (c *WatchCmd) Run(env *Env) error {
 // source follows the container through the Docker API unless a file or stdin was named.
 func (c *WatchCmd) source(env *Env) (source.Source, error) {
 	if len(c.Path) > 0 || c.Stdin || len(c.File) > 0 {
-		return reportSource(c.SourceFlags, c.Path, env.Stdin)
+		return openSource(c.SourceFlags, c.Path, env.Stdin, true)
 	}
 	return source.NewDocker(source.DockerOptions{
 		Container: c.Container, Since: c.Since, Follow: true, Wait: true,
