@@ -143,9 +143,7 @@ func smtpd(m []byte, ev *Event) {
 	case 'A', 'T', 'U', 'V':
 		if i := bytes.Index(m, []byte(" TLS connection established from ")); i > 0 && i < 16 {
 			clientAfter(m[i+1:], "TLS connection established from ", ev, Info, None, "smtpd TLS established")
-			return
 		}
-		setClient(ev, NoClient, None, "smtpd notice")
 	case 'N':
 		if rest, ok := cut(m, "NOQUEUE: "); ok {
 			if !afterCommand(rest, "lost connection after ", ev) {
@@ -157,7 +155,9 @@ func smtpd(m []byte, ev *Event) {
 		if i := bytes.Index(m, []byte(" from ")); i > 0 && bytes.HasPrefix(m, []byte("bare <LF> received after ")) {
 			clientAfter(m[i+1:], "from ", ev, Info, None, "smtpd bare <LF> received (not counted)")
 		}
-	default:
+	}
+	if ev.Kind == Unknown {
+		// A queue ID can start with any of the letters above: "A2792B22C9: client=…".
 		if qid, rest, ok := queueID(m); ok {
 			ev.QueueID = qid
 			if r, ok := cut(rest, "client="); ok {
