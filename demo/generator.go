@@ -218,6 +218,3 @@ func (g *Generator) appendQID(dst []byte) []byte {
 	}
 	return dst
 }
-
-// scenarioSeconds is the log time since the generator started, for the attack waves.
-func (g *Generator) scenarioSeconds() float64 { return float64(g.nowUS-g.startUS) / 1e6 }
