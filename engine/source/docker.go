@@ -160,6 +160,7 @@ func (d *Docker) loop(ctx context.Context, cli *client.Client, e *emitter, info 
 			case errors.Is(err, errStopped):
 				stoppedID = info.id
 			case isFatal(err):
+				err = describeDaemonErr(cli.DaemonHost(), err)
 				e.st.Err = err.Error()
 				e.setState(StateFailed, "")
 				return err

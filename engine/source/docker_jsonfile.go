@@ -215,16 +215,19 @@ func readRecords(e *emitter, r io.Reader, c *cutter, done, total int64) (int64, 
 
 var stderrField = []byte(`"stream":"stderr"`)
 
-// decodeRecord decodes one record in place and hands its piece to the emitter.
+// decodeRecord decodes one record in place and hands its piece to the emitter. The stream
+// (stdout or stderr) only matters for joining split lines, so it is looked up only then, in the
+// bytes after the decoded text: those are the record's own, and a bare quote cannot occur inside
+// a JSON string, so `"stream":"stderr"` there is the record's field, never log text.
 func decodeRecord(e *emitter, rec []byte) {
-	stream := 1
-	if bytes.Contains(rec, stderrField) {
-		stream = 2
-	}
 	text, ts, partial, ok := DecodeJSONFileRecordPart(rec, rec[:0])
 	if !ok {
 		e.skip()
 		return
+	}
+	stream := 1
+	if (partial || e.npend > 0) && bytes.Contains(rec[len(text):], stderrField) {
+		stream = 2
 	}
 	e.piece(stream, ts, text, partial)
 }

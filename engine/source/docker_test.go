@@ -444,3 +444,39 @@ func TestDocker_CancelStopsEveryGoroutine(t *testing.T) {
 		t.Fatalf("%d goroutines left after Run returned:\n%s", len(g)-before, strings.Join(g, "\n\n"))
 	}
 }
+
+func TestDocker_UnreadableLogDriverIsOneSentence(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "none")
+	f.noRead = true
+	err := newTestDocker(f, true).Run(t.Context(), make(chan Batch, 64))
+	want := "the container's log driver cannot be read back (configured logging driver does not support reading); use --file with the log's path instead"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
+
+func TestDocker_BackfillReportsProgress(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, seq("p", 0, 12000)...) // about 2 MB: two chunks at least
+	s, _, errc := startSource(t, newTestDocker(f, false))
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	s.waitLines(t, 12000)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var progress []float64
+	for _, st := range s.statuses {
+		if st.State == StateBackfilling && st.Progress > 0 {
+			progress = append(progress, st.Progress)
+		}
+	}
+	if len(progress) == 0 || progress[0] >= 0.99 {
+		t.Fatalf("back-fill progress steps %v, want some between 0 and 1", progress)
+	}
+	if last := s.statuses[len(s.statuses)-1]; last.String() != "done container mailserver" {
+		t.Fatalf("last status %q", last.String())
+	}
+}

@@ -31,7 +31,8 @@ type fakeDocker struct {
 	byName  map[string]*fakeContainer
 	clock   time.Time
 	nextID  int
-	garble  int // number of follow streams that get a garbled frame after their first message
+	garble  int  // number of follow streams that get a garbled frame after their first message
+	noRead  bool // the log driver cannot be read back (none, syslog)
 	srv     *httptest.Server
 	events  []chan string
 	logReqs []string // query strings of logs requests, for assertions
@@ -290,6 +291,13 @@ func (f *fakeDocker) serveLogs(w http.ResponseWriter, r *http.Request, ref strin
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprintf(w, `{"message":"No such container: %s"}`, ref)
+		return
+	}
+	if f.noRead {
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotImplemented)
+		fmt.Fprint(w, `{"message":"configured logging driver does not support reading"}`)
 		return
 	}
 	since := parseSince(q.Get("since"))

@@ -37,6 +37,7 @@ type emitter struct {
 	resumeTS time.Time
 	budget   int
 	pend     [4]pendingLine // by stream: 0 stdin/tty, 1 stdout, 2 stderr
+	npend    int            // how many of pend are active
 	dropped  int64          // replayed pieces dropped, for tests
 
 	// span is the time range an API back-fill covers; progress is how far into it the last
@@ -100,6 +101,7 @@ func (e *emitter) piece(stream int, ts time.Time, text []byte, partial bool) {
 	}
 	if !p.active {
 		p.active, p.ts, p.buf = true, ts, make([]byte, 0, 2*len(text)+64)
+		e.npend++
 	}
 	if room := MaxLineBytes + 1 - len(p.buf); room > 0 {
 		p.buf = append(p.buf, text[:min(room, len(text))]...)
@@ -115,6 +117,7 @@ func (e *emitter) finish(p *pendingLine) {
 		e.add(p.ts, p.buf)
 	}
 	*p = pendingLine{}
+	e.npend--
 }
 
 // flushPending delivers every unfinished split line, for a container that went away.
@@ -137,7 +140,7 @@ func (e *emitter) add(ts time.Time, text []byte) {
 		e.stDirty = true
 	}
 	if e.lines == nil {
-		e.lines = make([]Line, 0, 1024)
+		e.lines = make([]Line, 0, 4096)
 	}
 	e.lines = append(e.lines, Line{Time: ts, Text: text[:len(text):len(text)]})
 }
