@@ -96,7 +96,8 @@ func skipPort(b []byte) []byte {
 
 // cut returns what follows prefix when b starts with it.
 func cut(b []byte, prefix string) ([]byte, bool) {
-	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+	// The first-byte test rejects most candidates without a call to memequal.
+	if len(b) < len(prefix) || b[0] != prefix[0] || string(b[:len(prefix)]) != prefix {
 		return nil, false
 	}
 	return b[len(prefix):], true
