@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ type DockerOptions struct {
 	now        func() time.Time
 	backoffMin time.Duration
 	poll       time.Duration
+	ssh        string // the ssh command for ssh:// hosts
 }
 
 // Backoff bounds for re-connecting to the daemon: quick at first (a daemon restart takes about a
@@ -51,6 +53,7 @@ const (
 // no gap and no duplicate; the Events API wakes it on start, restart and re-create.
 type Docker struct {
 	opts DockerOptions
+	host string // the daemon's address, for messages; set by Run
 }
 
 // NewDocker returns a source for the container opts.Container.
@@ -63,6 +66,9 @@ func NewDocker(opts DockerOptions) *Docker {
 	}
 	if opts.poll == 0 {
 		opts.poll = pollEvery
+	}
+	if opts.ssh == "" {
+		opts.ssh = "ssh"
 	}
 	return &Docker{opts: opts}
 }
@@ -88,10 +94,11 @@ type containerInfo struct {
 // is done). Errors at start (no daemon, permission denied, no such container, a log driver that
 // cannot be read) are returned as one sentence; later faults are states.
 func (d *Docker) Run(ctx context.Context, out chan<- Batch) error {
-	cli, err := d.newClient()
+	cli, host, err := d.newClient()
 	if err != nil {
 		return err
 	}
+	d.host = host
 	defer cli.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -107,9 +114,9 @@ func (d *Docker) Run(ctx context.Context, out chan<- Batch) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case err != nil:
-		return describeDaemonErr(cli.DaemonHost(), err)
+		return describeDaemonErr(d.host, err)
 	case info.notFound && !d.opts.Wait:
-		return fmt.Errorf("no container named %s on the Docker daemon at %s", d.opts.Container, cli.DaemonHost())
+		return fmt.Errorf("no container named %s on the Docker daemon at %s", d.opts.Container, d.host)
 	}
 	kick := make(chan struct{}, 1)
 	if d.opts.Follow {
@@ -156,11 +163,11 @@ func (d *Docker) loop(ctx context.Context, cli *client.Client, e *emitter, info 
 				e.flushPending()
 				return e.setState(StateDone, "")
 			case !d.opts.Follow:
-				return describeDaemonErr(cli.DaemonHost(), err)
+				return describeDaemonErr(d.host, err)
 			case errors.Is(err, errStopped):
 				stoppedID = info.id
 			case isFatal(err):
-				err = describeDaemonErr(cli.DaemonHost(), err)
+				err = describeDaemonErr(d.host, err)
 				e.st.Err = err.Error()
 				e.setState(StateFailed, "")
 				return err
@@ -180,7 +187,7 @@ func (d *Docker) loop(ctx context.Context, cli *client.Client, e *emitter, info 
 		info, err = d.inspect(ctx, cli)
 		for err != nil && ctx.Err() == nil {
 			attempt++
-			e.st.Attempt, e.st.Err = attempt, oneLineText([]byte(describeDaemonErr(cli.DaemonHost(), err).Error()))
+			e.st.Attempt, e.st.Err = attempt, oneLineText([]byte(describeDaemonErr(d.host, err).Error()))
 			e.st.State, e.stDirty = StateReconnecting, true
 			if err := e.flush(); err != nil {
 				return err
@@ -197,7 +204,7 @@ func (d *Docker) loop(ctx context.Context, cli *client.Client, e *emitter, info 
 // session reads the container's history from where the source stopped (or from the --since
 // cutoff) and then, with Follow and a running container, follows it until the log stream ends.
 func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, info containerInfo) error {
-	detail, useFile := d.fileDetail(cli, info)
+	detail, useFile := d.fileDetail(info)
 	cutoff := e.since()
 	var tail *fileTail
 	defer tail.close()
@@ -260,13 +267,13 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 }
 
 // fileDetail decides whether the json-file log can be read and says so in one phrase.
-func (d *Docker) fileDetail(cli *client.Client, info containerInfo) (string, bool) {
+func (d *Docker) fileDetail(info containerInfo) (string, bool) {
 	switch {
 	case d.opts.NoJSONFile:
 		return "back-filling through the API (json-file reading disabled)", false
 	case info.driver != "json-file":
 		return "log driver " + info.driver + ", back-filling through the API", false
-	case !strings.HasPrefix(cli.DaemonHost(), "unix://"):
+	case !strings.HasPrefix(d.host, "unix://"):
 		return "remote daemon, back-filling through the API", false
 	case info.logPath == "":
 		return "no json-file log path, back-filling through the API", false
@@ -380,16 +387,32 @@ func firstLine(s string) string {
 	return strings.TrimPrefix(s, "Error response from daemon: ")
 }
 
-// newClient builds the API client from DOCKER_HOST (or opts.Host).
-func (d *Docker) newClient() (*client.Client, error) {
+// newClient builds the API client from DOCKER_HOST (or opts.Host) and returns it with the
+// daemon's address as error messages name it.
+func (d *Docker) newClient() (*client.Client, string, error) {
 	host := d.opts.Host
-	opts := []client.Opt{client.FromEnv}
-	if host != "" {
-		opts = append(opts, client.WithHost(host))
+	if host == "" {
+		host = os.Getenv("DOCKER_HOST")
+	}
+	var opts []client.Opt
+	if strings.HasPrefix(host, "ssh://") {
+		ssh, err := sshOpts(host, d.opts.ssh)
+		if err != nil {
+			return nil, "", err
+		}
+		opts = append(ssh, client.WithAPIVersionFromEnv())
+	} else {
+		opts = []client.Opt{client.FromEnv}
+		if host != "" {
+			opts = append(opts, client.WithHost(host))
+		}
 	}
 	cli, err := client.New(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("docker client: %s", firstLine(err.Error()))
+		return nil, "", fmt.Errorf("docker client for %s: %s", host, firstLine(err.Error()))
 	}
-	return cli, nil
+	if host == "" {
+		host = cli.DaemonHost()
+	}
+	return cli, host, nil
 }

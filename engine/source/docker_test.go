@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"runtime"
 	"strings"
@@ -479,4 +481,53 @@ func TestDocker_BackfillReportsProgress(t *testing.T) {
 	if last := s.statuses[len(s.statuses)-1]; last.String() != "done container mailserver" {
 		t.Fatalf("last status %q", last.String())
 	}
+}
+
+// TestMain lets the test binary play ssh for TestDocker_SSHHost: with MXTOP_FAKE_SSH_SOCK set it
+// checks the ssh arguments and pipes stdin and stdout to that unix socket, as
+// `ssh host docker system dial-stdio` does with the remote daemon's socket.
+func TestMain(m *testing.M) {
+	if sock := os.Getenv("MXTOP_FAKE_SSH_SOCK"); sock != "" {
+		os.Exit(fakeSSH(sock, os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+func fakeSSH(sock string, args []string) int {
+	want := "-o ConnectTimeout=30 -T -l mail -p 2222 -- mx.example.org docker system dial-stdio"
+	if strings.Join(args, " ") != want {
+		fmt.Fprintf(os.Stderr, "fake ssh: args %q", args)
+		return 255
+	}
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fake ssh:", err)
+		return 255
+	}
+	go func() { io.Copy(c, os.Stdin); c.(*net.UnixConn).CloseWrite() }()
+	io.Copy(os.Stdout, c)
+	return 0
+}
+
+func TestDocker_SSHHost(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file") // a remote daemon: its log file is not ours to read
+	f.log("mailserver", 1, "via ssh 1", "via ssh 2")
+	t.Setenv("MXTOP_FAKE_SSH_SOCK", f.sock)
+	d := newTestDocker(f, false)
+	d.opts.Host = "ssh://mail@mx.example.org:2222"
+	d.opts.ssh = os.Args[0]
+	s, _, errc := startSource(t, d)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	expectLines(t, s.waitLines(t, 2), "via ssh 1", "via ssh 2")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.statuses {
+		if st.Detail == "remote daemon, back-filling through the API" {
+			return
+		}
+	}
+	t.Fatalf("no status says the remote daemon is back-filled through the API: %+v", s.statuses)
 }
