@@ -1,11 +1,11 @@
-package source
+package jsonfile
 
 import "time"
 
-// parseRFC3339 parses the RFC3339Nano stamps Docker writes ("2026-11-27T12:00:01.123456789Z",
+// ParseTime parses the RFC3339Nano stamps Docker writes ("2026-11-27T12:00:01.123456789Z",
 // trailing zeros trimmed in json-file records, fixed nine digits in API log lines, an offset
 // instead of Z when the daemon was told so) without time.Parse's generality and allocations.
-func parseRFC3339(b []byte) (time.Time, bool) {
+func ParseTime(b []byte) (time.Time, bool) {
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't' && b[10] != ' ') ||
 		b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
