@@ -260,7 +260,12 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	}
 	e.resume()
 	e.spanFrom, e.spanTo = time.Time{}, time.Time{}
-	if err := e.setState(StateFollowing, strings.TrimSuffix(detail, ", back-filling through the API")); err != nil {
+	// While following, the detail keeps only why the API is used for history, if it is.
+	followDetail := ""
+	if !useFile {
+		followDetail = strings.TrimSuffix(strings.TrimPrefix(detail, "back-filling "), ", back-filling through the API")
+	}
+	if err := e.setState(StateFollowing, followDetail); err != nil {
 		return err
 	}
 	return readAPIStream(rc, info.tty, e)
