@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -72,7 +75,8 @@ func itName(t *testing.T) string {
 // mailLoop is the container's script: a burst of mail log lines, then one line every 20 ms. Each
 // line names the container (TAG) and the run (a counter kept in the container's own filesystem,
 // so a restart prints run=2), which makes every line unique across restarts and re-creates.
-const mailLoop = `n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/run
+const mailLoop = `trap "exit 0" TERM
+n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/run
 i=0
 while [ $i -lt 200 ]; do i=$((i+1)); echo "Nov 27 12:00:00 mail postfix/smtpd[$i]: warning: unknown[203.0.113.$((i % 250))]: SASL LOGIN authentication failed: tag=$TAG run=$n seq=$i"; done
 while true; do i=$((i+1)); echo "Nov 27 12:00:01 mail postfix/postscreen[7]: CONNECT from [198.51.100.$((i % 250))]:4711 to [192.0.2.1]:25 tag=$TAG run=$n seq=$i"; sleep 0.02; done`
@@ -195,4 +199,96 @@ func TestIntegration_UnknownContainerIsOneSentence(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "no container named "+name+" on the Docker daemon at unix://") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// testDockerdMarker names the daemon .ci/start-dockerd started. Only that daemon may be restarted
+// by a test: restarting a daemon found running (a developer's own) would stop their containers.
+const testDockerdMarker = "/run/mxtop-test-dockerd.pid"
+
+// ourDockerd returns the pid, command line and log file of the daemon .ci/start-dockerd started,
+// or why there is none.
+func ourDockerd() (pid int, argv []string, logPath, why string) {
+	raw, err := os.ReadFile(testDockerdMarker)
+	if err != nil {
+		return 0, nil, "", "the Docker daemon was not started by .ci/start-dockerd (no " + testDockerdMarker + "); not restarting someone else's daemon"
+	}
+	pid, _ = strconv.Atoi(strings.TrimSpace(string(raw)))
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || pid <= 0 {
+		return 0, nil, "", "the daemon recorded in " + testDockerdMarker + " is not running"
+	}
+	argv = strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00")
+	if filepath.Base(argv[0]) != "dockerd" {
+		return 0, nil, "", fmt.Sprintf("pid %d in %s is %q, not dockerd", pid, testDockerdMarker, argv[0])
+	}
+	logPath, _ = os.Readlink(fmt.Sprintf("/proc/%d/fd/1", pid))
+	return pid, argv, logPath, ""
+}
+
+// restartDockerd stops the daemon, waits for it to exit, and starts it again with the same
+// command line, detached, as .ci/start-dockerd does.
+func restartDockerd(t *testing.T, pid int, argv []string, logPath string) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatalf("stop dockerd %d: %v", pid, err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("dockerd %d did not exit within 60 s", pid)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var out *os.File
+	if logPath != "" && strings.HasPrefix(logPath, "/") {
+		out, _ = os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start dockerd again: %v", err)
+	}
+	if out != nil {
+		out.Close()
+	}
+	os.WriteFile(testDockerdMarker, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
+	cmd.Process.Release()
+	for exec.Command("docker", "info").Run() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("dockerd did not answer again within 60 s")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func TestIntegration_DaemonRestartReconnects(t *testing.T) {
+	needDocker(t)
+	pid, argv, logPath, why := ourDockerd()
+	if why != "" {
+		t.Skip(why)
+	}
+	name := itName(t)
+	docker(t, "run", "-d", "--restart", "always", "--network", "none", "--name", name, "-e", "TAG=d", itImage, "sh", "-c", mailLoop)
+	s, _, _ := startSource(t, NewDocker(DockerOptions{Container: name, Follow: true, poll: time.Second}))
+	s.waitState(t, StateFollowing)
+	s.waitFor(t, "first lines", func() bool { return s.hasLine("tag=d run=1 seq=210") })
+
+	restartDockerd(t, pid, argv, logPath)
+	// The restart policy starts the container again once the daemon is back.
+	s.waitFor(t, "lines after the daemon restart", func() bool { return s.hasLine("tag=d run=2 seq=210") })
+	docker(t, "stop", "-t", "0", name)
+	s.waitState(t, StateStopped)
+
+	s.mu.Lock()
+	got := append([]string(nil), s.lines...)
+	sawReconnect := false
+	for _, st := range s.statuses {
+		sawReconnect = sawReconnect || (st.State == StateReconnecting && st.Attempt >= 1)
+	}
+	s.mu.Unlock()
+	if !sawReconnect {
+		t.Error("no reconnecting status while the daemon was down")
+	}
+	expectLines(t, got, logsOf(t, name)...)
 }
