@@ -382,3 +382,27 @@ func TestDocker_WaitsForMissingContainer(t *testing.T) {
 	f.log("mailserver", 1, "hello")
 	expectLines(t, s.waitLines(t, 1), "hello")
 }
+
+func TestDocker_UnreadableJSONFileFallsBackToTheAPI(t *testing.T) {
+	f := newFakeDocker(t)
+	c := f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, "h1", "h2")
+	f.mu.Lock()
+	c.logPath = "/nonexistent/" + c.id + "-json.log" // e.g. a daemon in a VM, or no permission
+	f.mu.Unlock()
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	st := s.waitState(t, StateFollowing)
+	if st.Detail != "json-file log unreadable (no such file or directory)" {
+		t.Fatalf("following detail %q", st.Detail)
+	}
+	f.log("mailserver", 1, "f1")
+	expectLines(t, s.waitLines(t, 3), "h1", "h2", "f1")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.statuses {
+		if st.State == StateBackfilling && st.Detail == "json-file log unreadable (no such file or directory), back-filling through the API" {
+			return
+		}
+	}
+	t.Fatalf("no back-fill status names the fallback: %+v", s.statuses)
+}
