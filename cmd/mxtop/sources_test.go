@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,5 +83,40 @@ func TestOpenSource_ReportReadsFileOnceAndEnds(t *testing.T) {
 	}
 	if strings.Join(lines, ",") != "l1,l2" {
 		t.Fatalf("lines %q", lines)
+	}
+}
+
+// A pipe inherited as stdin is in blocking mode, where Go cannot interrupt a read; openSource
+// switches it to non-blocking so that quitting the TUI does not hang until the writer sends more.
+func TestOpenSource_StdinPipeIsCancellable(t *testing.T) {
+	var fds [2]int
+	if err := syscall.Pipe(fds[:]); err != nil { // blocking, like an inherited stdin
+		t.Fatal(err)
+	}
+	r, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "writer")
+	defer w.Close()
+	defer r.Close()
+	src, err := openSource(SourceFlags{}, []string{"-"}, r, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	out := make(chan source.Batch, 8)
+	errc := make(chan error, 1)
+	go func() { errc <- src.Run(ctx, out) }()
+	w.Write([]byte("one\n"))
+	for b := range out {
+		if len(b.Lines) > 0 {
+			break
+		}
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still blocked in a read after cancel")
 	}
 }
