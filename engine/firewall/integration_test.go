@@ -204,9 +204,14 @@ func TestIntegration_ChainMissingOrNotJumped(t *testing.T) {
 		t.Fatalf("state changed: %+v %v", bans, err)
 	}
 	mustRun(t, "iptables", "-w", "-N", "DOCKER-USER") // exists, but FORWARD does not jump to it
+	mustRun(t, "iptables", "-w", "-I", "INPUT", "-j", "DOCKER-USER")
 	h := m.Health(t.Context())
-	if !h.ChainExists || h.Jumped || len(h.Warnings) == 0 || !strings.Contains(h.Warnings[0], "nothing jumps") {
+	if !h.ChainExists || h.Jumped || len(h.Warnings) == 0 || !strings.Contains(h.Warnings[0], "FORWARD does not jump") {
 		t.Fatalf("health without jump = %+v", h)
+	}
+	mustRun(t, "iptables", "-w", "-A", "FORWARD", "-i", "lo", "-j", "DOCKER-USER")
+	if h := m.Health(t.Context()); !h.Jumped || len(h.Warnings) != 0 {
+		t.Fatalf("health with a conditional jump = %+v", h)
 	}
 }
 

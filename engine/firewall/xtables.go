@@ -201,7 +201,11 @@ func (x *xtables) health(ctx context.Context, backend string) Health {
 		h.Jumped = true
 		return h
 	}
-	for _, from := range []string{"FORWARD", "INPUT", "OUTPUT"} {
+	from := []string{"FORWARD", "INPUT", "OUTPUT"}
+	if x.chain == DefaultChain {
+		from = from[:1] // Docker's published ports are forwarded: only FORWARD counts
+	}
+	for _, from := range from {
 		rules, err := t.List("filter", from)
 		if err != nil {
 			continue
@@ -213,7 +217,7 @@ func (x *xtables) health(ctx context.Context, backend string) Health {
 		}
 	}
 	if !h.Jumped {
-		h.Warnings = append(h.Warnings, "chain "+x.chain+" exists but nothing jumps to it (FORWARD should): "+
+		h.Warnings = append(h.Warnings, "chain "+x.chain+" exists but FORWARD does not jump to it: "+
 			"bans are silently not enforced; restart Docker to restore its jump")
 	}
 	return h
