@@ -1,0 +1,150 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxWait bounds each wait for the screen; the demo needs a few seconds to show attackers.
+const tmuxWait = 30 * time.Second
+
+// tmuxSession is one detached tmux session on a private server socket, so the test never
+// touches the operator's own tmux sessions.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) capture() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-t", s.name)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
+
+// waitFor polls the pane until re matches, returning the pane and the match.
+func (s *tmuxSession) waitFor(what string, re *regexp.Regexp) (string, []string) {
+	s.t.Helper()
+	deadline := time.Now().Add(tmuxWait)
+	for {
+		pane := s.capture()
+		if m := re.FindStringSubmatch(pane); m != nil {
+			return pane, m
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waiting for %s (%s); the pane shows:\n%s", what, re, pane)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestTUI_TmuxDemo starts the built `mxtop demo` in a detached tmux session at 100×30 and
+// drives it like a person would: tab to PREGREET, open an attacker, search its lines, ban it
+// (dry-run) and quit, asserting on the captured pane at each step.
+func TestTUI_TmuxDemo(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is not installed (CI=true: the terminal test must run)")
+		}
+		t.Skip("tmux is not installed; apt-get install tmux to run the terminal test")
+	}
+	if testing.Short() {
+		t.Skip("-short: the tmux test runs the real binary for several seconds")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "mxtop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, socket: "mxtop-test-" + strconv.Itoa(os.Getpid()), name: "demo"}
+	debug := filepath.Join(dir, "debug.log")
+	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30",
+		"env", "TERM=tmux-256color", bin, "demo", "--debug", debug)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.tmux("set-option", "-t", s.name, "remain-on-exit", "on")
+
+	// The attackers table: header, the All tab and at least one classified row.
+	s.waitFor("the attackers table", regexp.MustCompile(`(?m)^ IP +VERDICT +HOST / HELO +TOTAL▼`))
+	pane, _ := s.waitFor("a classified attacker", regexp.MustCompile(`(?m)^ [0-9a-f.:]+ +(botnet|suspicious|scanner) `))
+	for _, want := range []string{"mxtop following demo", "lines/s", "events/s", "[All ", "q quit", "b ban"} {
+		if !strings.Contains(pane, want) {
+			t.Errorf("first screen lacks %q:\n%s", want, pane)
+		}
+	}
+
+	// tab → the PREGREET tab is active, and it fills up as the botnet connects.
+	s.keys("Tab")
+	s.waitFor("PREGREET tab with rows", regexp.MustCompile(`\[(PREGREET|PRE) [1-9][0-9]*\]`))
+	s.waitFor("a PREGREET row", regexp.MustCompile(`(?m)^ [0-9a-f.:]+ +\w+ .* [1-9][0-9]* `))
+	s.keys("p") // freeze the order so enter opens the row the operator sees
+	s.waitFor("the pause badge", regexp.MustCompile(`PAUSED · \d+ updates`))
+
+	// enter → the drill-down card and the raw lines of one IP.
+	s.keys("Enter")
+	pane, m := s.waitFor("the drill-down card", regexp.MustCompile(`(?m)^([0-9a-f.:]+)  [A-Z]+  (not banned|BANNED)`))
+	ip := m[1]
+	s.waitFor("raw PREGREET lines", regexp.MustCompile(`pregreet +.*PREGREET \d+ after`))
+	for _, want := range []string{"why ", "categories ", "pregreet ", "─────"} {
+		if !strings.Contains(pane, want) {
+			t.Errorf("drill-down lacks %q:\n%s", want, pane)
+		}
+	}
+
+	// / → search the lines.
+	s.keys("/")
+	s.waitFor("the search prompt", regexp.MustCompile(`(?m)^search:`))
+	s.keys("-l", "PREGREET")
+	s.keys("Enter")
+	pane, _ = s.waitFor("the search applied", regexp.MustCompile(`n next match`))
+	if regexp.MustCompile(`(?m)^search:`).MatchString(pane) {
+		t.Errorf("search prompt still open after enter:\n%s", pane)
+	}
+
+	// b → the confirm dialog names the IP; enter does not confirm; y bans (dry-run).
+	s.keys("b")
+	s.waitFor("the ban dialog", regexp.MustCompile(regexp.QuoteMeta("Ban "+ip+"?")))
+	s.keys("y")
+	pane, _ = s.waitFor("the ban result", regexp.MustCompile(`✓ banned `+regexp.QuoteMeta(ip)))
+	if !regexp.MustCompile(`\$ ipset add mxtop[46] ` + regexp.QuoteMeta(ip)).MatchString(pane) {
+		t.Errorf("the exact dry-run command is not shown:\n%s", pane)
+	}
+	s.keys("p")
+	s.waitFor("BANNED on the card", regexp.MustCompile(regexp.QuoteMeta(ip)+`  [A-Z]+  BANNED`))
+
+	// esc back to the table, q quits and the terminal leaves the alternate screen.
+	s.keys("Escape")
+	s.waitFor("the table again", regexp.MustCompile(`(?m)^ IP +VERDICT`))
+	s.keys("q")
+	deadline := time.Now().Add(tmuxWait)
+	for strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_dead} #{pane_dead_status}")) != "1 0" {
+		if time.Now().After(deadline) {
+			t.Fatalf("mxtop did not exit with status 0 after q:\n%s", s.capture())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if pane = s.capture(); strings.Contains(pane, "VERDICT") {
+		t.Errorf("the table is still on screen after q (alternate screen not left):\n%s", pane)
+	}
+	if b, err := os.ReadFile(debug); err != nil || !strings.Contains(string(b), "action done") {
+		t.Errorf("--debug log lacks the ban (err %v):\n%s", err, b)
+	}
+}
