@@ -92,6 +92,7 @@ func TestDocker_BackfillReportsProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.waitLines(t, 12000)
+	s.waitState(t, StateDone)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var progress []float64
