@@ -46,10 +46,17 @@ const (
 	pollEvery = 5 * time.Second
 )
 
-// Docker follows one container's logs through the Docker Engine API. See the issue's design: a
-// back-fill from the container's json-file log when it is readable (disk speed, ~50× the daemon's
-// log API), otherwise through the API, then the API follow from the last timestamp delivered, with
-// no gap and no duplicate; the Events API wakes it on start, restart and re-create.
+// Docker follows one container's logs by name through the Docker Engine API.
+//
+// It first back-fills --since of history: from the container's json-file log (LogPath and its
+// rotated .1, .2 …, oldest first) when the driver is json-file, the daemon is local and the file
+// is readable, which runs at disk speed (about 50× `docker logs` here); otherwise through the log
+// API, saying why in Status.Detail. Then it follows through the API from the newest timestamp it
+// delivered (with Tail 0 after a file back-fill, reading the file's last bytes once the follow is
+// attached), dropping what the daemon replays: no gap, no duplicate. When the log stream ends it
+// finds out why: a stopped container is waited for ("container stopped"), a missing one too
+// ("waiting for container NAME", and a re-created one with a new ID is picked up by name), a
+// daemon that went away is retried with backoff ("reconnecting (n)"). The Events API wakes it.
 type Docker struct {
 	opts DockerOptions
 	host string // the daemon's address, for messages; set by Run
@@ -91,7 +98,8 @@ type containerInfo struct {
 
 // Run back-fills, then follows until ctx is cancelled (or, without Follow, until the back-fill
 // is done). Errors at start (no daemon, permission denied, no such container, a log driver that
-// cannot be read) are returned as one sentence; later faults are states.
+// cannot be read) are returned as one sentence; later faults are states. A Docker value runs
+// once: call NewDocker again for another Run.
 func (d *Docker) Run(ctx context.Context, out chan<- Batch) error {
 	cli, host, err := d.newClient()
 	if err != nil {
