@@ -25,6 +25,7 @@ import (
 
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/firewall"
+	"github.com/mxtop/mxtop/engine/parse"
 	"github.com/mxtop/mxtop/engine/source"
 	"github.com/mxtop/mxtop/ui/confirm"
 	"github.com/mxtop/mxtop/ui/iptable"
@@ -89,6 +90,8 @@ type Model struct {
 
 	tab       int
 	tabCounts []int
+	catTabs   [parse.NumCategories]uint32 // category → bit of its tab
+	fixedTabs uint32                      // bits of tabs every row is on (All)
 	table     iptable.Model
 	header    string // rendered in Update
 	tabLine   string // rendered in Update
@@ -142,6 +145,16 @@ func New(eng Engine, opts Options) Model {
 		m.status, m.statusKind = sanitize.Text(opts.Notice), statusErr
 	}
 	m.tabCounts = make([]int, len(m.tabs))
+	for i, t := range m.tabs {
+		switch t.kind {
+		case tabAll:
+			m.fixedTabs |= 1 << i
+		case tabCategory:
+			for _, c := range t.cats {
+				m.catTabs[c] |= 1 << i
+			}
+		}
+	}
 	m.table.SetTab(nil, m.tabs[0].cols)
 	m.header = m.renderHeader()
 	m.tabLine = m.renderTabs()
@@ -226,25 +239,27 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 	return m
 }
 
-// rebuildRows recounts every tab and hands the current tab's rows to the table.
+// rebuildRows recounts every tab and hands the current tab's rows to the table. It computes a
+// bit mask of each row's tabs in one pass over its counts (one tab per category), which is
+// what keeps a 100,000-IP snapshot within budget.
 func (m Model) rebuildRows() Model {
 	for i := range m.tabCounts {
 		m.tabCounts[i] = 0
 	}
 	var rows []*engine.Row
 	if m.snap != nil {
-		cur := &m.tabs[m.tab]
+		cur := uint32(1) << m.tab
 		rows = make([]*engine.Row, 0, len(m.snap.Rows))
+		filtering := m.filter.active()
 		for _, r := range m.snap.Rows {
-			if !m.filter.match(r) {
+			if filtering && !m.filter.match(r) {
 				continue
 			}
-			for i := range m.tabs {
-				if m.tabs[i].has(r) {
-					m.tabCounts[i]++
-				}
+			mask := tabMask(m.tabs, &m.catTabs, m.fixedTabs, r)
+			for i := range m.tabCounts {
+				m.tabCounts[i] += int(mask >> i & 1)
 			}
-			if cur.has(r) {
+			if mask&cur != 0 {
 				rows = append(rows, r)
 			}
 		}
@@ -261,6 +276,23 @@ func (m Model) rebuildRows() Model {
 	m.header = m.renderHeader()
 	m.tabLine = m.renderTabs()
 	return m
+}
+
+// tabMask returns the set of tabs r belongs on, one bit per index into tabs. It is a function,
+// not a Model method: a value receiver would copy the whole model once per row.
+func tabMask(tabs []tab, catTabs *[parse.NumCategories]uint32, fixed uint32, r *engine.Row) uint32 {
+	mask := fixed
+	for c := 1; c < parse.NumCategories; c++ {
+		if r.Counts[c] > 0 {
+			mask |= catTabs[c]
+		}
+	}
+	for i := range tabs {
+		if k := tabs[i].kind; k != tabAll && k != tabCategory && tabs[i].has(r) {
+			mask |= 1 << i
+		}
+	}
+	return mask
 }
 
 // now is the reference time of relative columns: the wall clock while following a live source,
@@ -309,7 +341,7 @@ func (m Model) engineStopped(err error) Model {
 
 func (m Model) onTick(t time.Time) (Model, tea.Cmd) {
 	m.clock = t
-	m.table.SetNow(m.now())
+	m.table.Tick(m.now())
 	cmds := []tea.Cmd{tick()}
 	if m.drillOpen && !m.paused {
 		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())

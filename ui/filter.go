@@ -50,13 +50,25 @@ func (f filter) match(r *engine.Row) bool {
 		containsFold(r.Host, f.sub) || containsFold(r.Helo, f.sub)
 }
 
-// containsFold reports whether sub is in s, ignoring case, without allocating.
+// containsFold reports whether sub is in s, ignoring case, without allocating. Candidates are
+// found by their first byte (ASCII case folded) before the full EqualFold.
 func containsFold(s, sub string) bool {
 	n := len(sub)
+	if n == 0 {
+		return true
+	}
+	first := lowerASCII(sub[0])
 	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], sub) {
+		if lowerASCII(s[i]) == first && strings.EqualFold(s[i:i+n], sub) {
 			return true
 		}
 	}
 	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -68,8 +68,12 @@ func (m *Model) SetTab(cats []parse.Category, counts []CountColumn) {
 // SetEmpty sets the text shown when there are no rows.
 func (m *Model) SetEmpty(s string) { m.empty = s }
 
-// SetNow sets the reference time of the relative FIRST and LAST columns.
-func (m *Model) SetNow(t time.Time) {
+// SetNow sets the reference time of the relative FIRST and LAST columns; it takes effect with
+// the next SetRows, or at once with Tick.
+func (m *Model) SetNow(t time.Time) { m.now = t }
+
+// Tick sets the reference time and re-formats the visible rows.
+func (m *Model) Tick(t time.Time) {
 	m.now = t
 	m.refresh()
 }
@@ -89,7 +93,8 @@ func (m *Model) SetRows(rows []*engine.Row) {
 	}
 	if ipWidth != m.ipWidth {
 		m.ipWidth = ipWidth
-		m.relayout()
+		m.cols = layout(m.width, m.ipWidth, m.counts)
+		m.applyColumns()
 	}
 	m.restoreCursor()
 }
@@ -104,7 +109,7 @@ func (m *Model) ToggleReverse() { m.SetSort(m.sortKey, !m.reverse) }
 func (m *Model) SetSort(k SortKey, reverse bool) {
 	m.sortKey, m.reverse = k, reverse
 	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
-	m.relayout()
+	m.applyColumns() // the sort arrow moves
 	m.restoreCursor()
 }
 
@@ -202,11 +207,18 @@ func (m *Model) restoreCursor() {
 
 func (m *Model) relayout() {
 	m.cols = layout(m.width, m.ipWidth, m.counts)
-	m.tbl.SetRows(nil) // rows of the old layout would index past the new columns
+	m.applyColumns()
+	m.refresh()
+}
+
+// applyColumns hands the layout to the bubbles table. Every bubbles setter re-renders its rows,
+// so the rows are emptied first: that makes these calls cheap, and rows of the old layout would
+// index past the new columns. The caller re-fills them with refresh.
+func (m *Model) applyColumns() {
+	m.tbl.SetRows(nil)
 	m.tbl.SetColumns(columns(m.cols, m.sortKey, m.reverse))
 	m.tbl.SetWidth(m.width)
 	m.tbl.SetHeight(m.height)
-	m.refresh()
 }
 
 // refresh scrolls the window minimally so the cursor is visible and formats only the visible
@@ -225,6 +237,11 @@ func (m *Model) refresh() {
 	for i := m.top; i < end; i++ {
 		window = append(window, m.cells(m.rows[i], i == m.cursor))
 	}
+	// Every bubbles setter renders the rows around the cursor, as many as the viewport is
+	// high. With the height at zero SetRows and SetCursor render nothing; restoring the height
+	// renders the window once.
+	m.tbl.SetHeight(1)
 	m.tbl.SetRows(window)
 	m.tbl.SetCursor(m.cursor - m.top)
+	m.tbl.SetHeight(m.height)
 }
