@@ -190,6 +190,7 @@ func (c *Core) Snapshot() *Snapshot {
 		EventRate: c.store.EventRate(),
 		Totals:    c.store.Totals(),
 		Rows:      c.Rows(),
+		Nets6:     c.store.Nets(),
 		Bans:      slices.Clone(c.bans),
 		Banned:    len(c.bans),
 		Whitelist: slices.Clone(c.cls.Config().Whitelist),

@@ -8,6 +8,7 @@ import (
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/parse"
 	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
 )
 
 // RateWindow is how many one-second buckets of attack events a snapshot carries for the header
@@ -35,6 +36,10 @@ type Snapshot struct {
 	// IPs that did not change since the previous snapshot are the same pointers, so building a
 	// snapshot costs O(changed IPs), not O(tracked IPs); never modify a Row.
 	Rows []*Row
+
+	// Nets6 are the IPv6 /64s with more than one client, most events first: an attacker
+	// rotating addresses inside its /64 shows up here as one source.
+	Nets6 []store.Net
 
 	Bans        []firewall.Ban // active bans, newest first
 	Banned      int            // len(Bans)

@@ -23,6 +23,13 @@ func (s *Store) Add(ev *parse.Event, raw []byte) int {
 		s.totals[cat] += int64(n)
 		s.events += int64(n)
 		s.rate(ip, ev, n)
+		if ip.Addr.Is6() {
+			nt := s.v6[net64(ip.Addr)]
+			nt.Total += int64(n)
+			if ip.Last.After(nt.Last) {
+				nt.Last = ip.Last
+			}
+		}
 	}
 	switch ev.Kind {
 	case parse.Queued:
@@ -87,6 +94,15 @@ func (s *Store) touch(ev *parse.Event) *IP {
 		ip = &IP{Addr: ev.IP, First: ev.Time, Last: ev.Time}
 		s.ips[ev.IP] = ip
 		s.pushFront(ip)
+		if ev.IP.Is6() {
+			p := net64(ev.IP)
+			nt := s.v6[p]
+			if nt == nil {
+				nt = &Net{Prefix: p}
+				s.v6[p] = nt
+			}
+			nt.IPs++
+		}
 		if len(s.ips) > s.lim.MaxIPs {
 			s.evict(s.tail)
 		}
@@ -190,6 +206,14 @@ func (s *Store) keepLine(ip *IP, ev *parse.Event, cat parse.Category, raw []byte
 func (s *Store) evict(ip *IP) {
 	s.unlink(ip)
 	delete(s.ips, ip.Addr)
+	if ip.Addr.Is6() {
+		p := net64(ip.Addr)
+		if nt := s.v6[p]; nt != nil {
+			if nt.IPs--; nt.IPs == 0 {
+				delete(s.v6, p)
+			}
+		}
+	}
 	s.lineBytes -= int64(ip.lineBytes)
 	s.evicted++
 	s.removed = append(s.removed, ip.Addr)

@@ -8,7 +8,9 @@
 package store
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/mxtop/mxtop/engine/parse"
@@ -108,6 +110,8 @@ type Store struct {
 	changed   []*IP
 	removed   []netip.Addr
 
+	v6 map[netip.Prefix]*Net // IPv6 clients aggregated per /64: rotating through a /64 is one attacker
+
 	secRing [RateSeconds]int64 // attack events per second of log time
 	secLast int64              // the unix second of the newest bucket
 }
@@ -131,7 +135,39 @@ func New(lim Limits) *Store {
 		ips:      make(map[netip.Addr]*IP),
 		sessions: make(map[sessionKey]bool),
 		queue:    make(map[string]netip.Addr),
+		v6:       make(map[netip.Prefix]*Net),
 	}
+}
+
+// Net is the aggregate of the IPv6 clients in one /64.
+type Net struct {
+	Prefix netip.Prefix
+	IPs    int   // tracked addresses in it
+	Total  int64 // attack events from it, evicted addresses included
+	Last   time.Time
+}
+
+// Nets returns the /64 aggregates that hold more than one address, most events first. The
+// values are copies.
+func (s *Store) Nets() []Net {
+	var out []Net
+	for _, n := range s.v6 {
+		if n.IPs > 1 {
+			out = append(out, *n)
+		}
+	}
+	slices.SortFunc(out, func(a, b Net) int {
+		if a.Total != b.Total {
+			return cmp.Compare(b.Total, a.Total)
+		}
+		return a.Prefix.Addr().Compare(b.Prefix.Addr())
+	})
+	return out
+}
+
+func net64(a netip.Addr) netip.Prefix {
+	p, _ := a.Prefix(64)
+	return p
 }
 
 // Get returns the aggregate of addr, nil when it is not tracked.

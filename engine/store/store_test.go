@@ -142,3 +142,15 @@ func TestHostAndHelo_Kept(t *testing.T) {
 		t.Fatalf("host %q helo %q", a.Host, a.Helo())
 	}
 }
+
+func TestIPv6_AggregatedPer64(t *testing.T) {
+	s := New(Limits{})
+	for i := 1; i <= 3; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:00:0%d mail postfix/postscreen[1]: PREGREET 5 after 0 from [2001:db8:7:1::%d]:1: x", i, i))
+	}
+	feed(t, s, "Nov 27 10:00:05 mail postfix/postscreen[1]: PREGREET 5 after 0 from [2001:db8:7:2::1]:1: x")
+	nets := s.Nets()
+	if len(nets) != 1 || nets[0].Prefix.String() != "2001:db8:7:1::/64" || nets[0].IPs != 3 || nets[0].Total != 3 {
+		t.Fatalf("nets %+v", nets)
+	}
+}
