@@ -140,6 +140,7 @@ func New(eng Engine, opts Options) Model {
 		filterInput: prompt.New("filter (IP, CIDR, host or HELO): ", styles.Cursor),
 		help:        help.New(),
 	}
+	m.help.Styles = styles.Help
 	m.help.ShortSeparator = "  " // the main keys must fit 80 columns
 	if opts.Notice != "" {
 		m.status, m.statusKind = sanitize.Text(opts.Notice), statusErr

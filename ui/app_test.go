@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -421,5 +422,49 @@ func TestMouseWheel_MovesCursor(t *testing.T) {
 	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if c := h.m.table.Cursor(); c != 3 {
 		t.Fatalf("wheel down: cursor %d, want 3", c)
+	}
+}
+
+// sgrColor matches an SGR sequence that sets a foreground or background colour.
+var sgrColor = regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m`)
+
+func TestNoColor_ViewHasNoColourButKeepsMeaning(t *testing.T) {
+	t.Parallel()
+	colour := newHarness(t, Options{}, 100, 30, snap(1, fixtureRows()...))
+	if !sgrColor.MatchString(colour.m.View().Content) {
+		t.Fatal("the default styles set no colour: the check below proves nothing")
+	}
+	plain := newHarness(t, Options{NoColor: true}, 100, 30, snap(1, fixtureRows()...))
+	content := plain.m.View().Content
+	if loc := sgrColor.FindStringIndex(content); loc != nil {
+		t.Fatalf("NO_COLOR view sets a colour: %q", content[loc[0]:loc[1]])
+	}
+	scr := plain.screen()
+	for _, want := range []string{"botnet", "scanner", "BAN", "WL", "[All 7]"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("NO_COLOR view lacks %q", want)
+		}
+	}
+}
+
+func TestResize_LiveKeepsCursorAndFitsWidth(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{}, 120, 40, snap(1, fixtureRows()...))
+	h.press("down", "down")
+	want := h.m.SelectedIP()
+	for _, size := range [][2]int{{80, 24}, {200, 60}, {100, 30}} {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if h.m.SelectedIP() != want {
+			t.Fatalf("%v: cursor moved to %v", size, h.m.SelectedIP())
+		}
+		lines := strings.Split(h.screen(), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%v: line %d is %d wide: %q", size, i, w, l)
+			}
+		}
 	}
 }

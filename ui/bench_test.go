@@ -140,7 +140,8 @@ func BenchmarkDemoWave_TerminalBytes(b *testing.B) {
 		tea.WithWindowSize(120, 40), tea.WithEnvironment([]string{"TERM=xterm-256color"}),
 		tea.WithColorProfile(colorprofile.ANSI256))
 	progDone := make(chan struct{})
-	go func() { _, _ = p.Run(); close(progDone) }()
+	var final tea.Model
+	go func() { final, _ = p.Run(); close(progDone) }()
 	time.Sleep(2 * time.Second) // warm-up: first full frame and the engine filling up
 	start, t0 := out.n.Load(), time.Now()
 	for b.Loop() {
@@ -150,4 +151,8 @@ func BenchmarkDemoWave_TerminalBytes(b *testing.B) {
 	cancel()
 	<-progDone
 	<-engDone
+	if m, ok := final.(Model); ok && m.Snapshot() != nil {
+		b.ReportMetric(m.Snapshot().LinesPerSec, "lines/s")
+		b.ReportMetric(float64(len(m.Snapshot().Rows)), "IPs")
+	}
 }

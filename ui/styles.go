@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
 	"github.com/mxtop/mxtop/engine/classify"
@@ -27,6 +28,7 @@ type Styles struct {
 	Cursor    lipgloss.Style
 	Table     iptable.Styles
 	Lines     lines.Styles
+	Help      help.Styles
 }
 
 // palette is a fixed set of ANSI colours: readable on dark and light backgrounds, and never
@@ -90,6 +92,15 @@ func buildStyles(p *palette) Styles {
 	}
 	if p != nil {
 		s.Dialog = s.Dialog.BorderForeground(p.accent)
+	}
+	s.Help = help.DefaultDarkStyles()
+	if p == nil {
+		bold := lipgloss.NewStyle().Bold(true)
+		s.Help = help.Styles{
+			Ellipsis: lipgloss.NewStyle(), ShortKey: bold, ShortDesc: lipgloss.NewStyle(),
+			ShortSeparator: lipgloss.NewStyle(), FullKey: bold, FullDesc: lipgloss.NewStyle(),
+			FullSeparator: lipgloss.NewStyle(),
+		}
 	}
 	s.Table = iptable.Styles{
 		Header:      lipgloss.NewStyle().Bold(true).Padding(0, 1),
