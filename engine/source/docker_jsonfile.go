@@ -191,6 +191,7 @@ func readRecords(e *emitter, r io.Reader, c *cutter, done, total int64) (int64, 
 		n, err := c.readFrom(r)
 		read += int64(n)
 		recs = c.cut(recs[:0], time.Time{})
+		e.reserve(len(recs))
 		for _, rec := range recs {
 			decodeRecord(e, rec.Text)
 		}

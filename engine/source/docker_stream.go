@@ -70,6 +70,7 @@ func readTTY(r io.Reader, e *emitter) error {
 	for {
 		_, err := c.readFrom(r)
 		lines = c.cut(lines[:0], time.Time{})
+		e.reserve(len(lines))
 		for _, l := range lines {
 			ttyLine(e, l.Text)
 		}

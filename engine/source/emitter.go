@@ -139,10 +139,15 @@ func (e *emitter) add(ts time.Time, text []byte) {
 		e.st.Truncated++
 		e.stDirty = true
 	}
-	if e.lines == nil {
-		e.lines = make([]Line, 0, 4096)
-	}
 	e.lines = append(e.lines, Line{Time: ts, Text: text[:len(text):len(text)]})
+}
+
+// reserve makes room for n more lines, so a big read does not grow the batch step by step; a
+// small read (one live message) gets a small batch.
+func (e *emitter) reserve(n int) {
+	if cap(e.lines)-len(e.lines) < n {
+		e.lines = append(make([]Line, 0, len(e.lines)+n), e.lines...)
+	}
 }
 
 // skip counts one piece of bad input that could not be decoded.
