@@ -67,6 +67,10 @@ const (
 // layout picks the columns that fit width, dropping the least useful first: first seen, rate,
 // then the per-category count columns from the right, and gives the rest to the host column.
 func layout(width, ipWidth int, counts []CountColumn) []col {
+	// A long IPv6 address may not push the must-have columns off an 80-column screen; it is
+	// cut with … instead (its /64 is what matters for a ban anyway).
+	must := verdictWidth + minHostWidth + numWidth + 2*timeWidth + stateWidth - timeWidth + 6*cellPadding
+	ipWidth = min(ipWidth, max(width-must, 15))
 	cols := []col{{id: colIP, width: ipWidth, title: "IP"}, {id: colVerdict, width: verdictWidth, title: "VERDICT"}}
 	host := col{id: colHost, title: "HOST / HELO"}
 	tail := []col{{id: colTotal, width: numWidth, title: "TOTAL"}}
