@@ -27,7 +27,9 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	workers := runtime.GOMAXPROCS(0)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan source.Batch, 2*workers)
+	// Queues stay short: every batch in flight pins a 1 MiB chunk, and memory, not parallelism,
+	// is what deeper queues would buy.
+	batches := make(chan source.Batch, workers)
 	srcErr := make(chan error, 1)
 	go func() {
 		srcErr <- src.Run(ctx, batches)
@@ -39,7 +41,7 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 		out chan *parsed
 	}
 	jobs := make(chan job, workers)
-	order := make(chan chan *parsed, 2*workers)
+	order := make(chan chan *parsed, workers)
 	go func() { // dispatcher: remembers the order in which batches arrived
 		defer close(jobs)
 		defer close(order)
@@ -66,6 +68,9 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	for out := range order {
 		r := <-out
 		c.apply(r)
+		// Drop the pointers into this batch's chunk, or the pooled slices would keep it alive.
+		clear(r.evs)
+		clear(r.raws)
 		r.evs, r.raws = r.evs[:0], r.raws[:0]
 		pool.Put(r)
 	}
