@@ -79,7 +79,8 @@ func (m *Model) Tick(t time.Time) {
 }
 
 // SetRows replaces the rows (taking ownership of the slice), sorts them and puts the cursor
-// back on the IP it was on; if that IP is gone, the cursor keeps its index, clamped.
+// back on the IP it was on; if that IP is gone, the cursor keeps its index, clamped. A cursor on
+// the first row stays on the first row.
 func (m *Model) SetRows(rows []*engine.Row) {
 	m.rows = rows
 	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
@@ -189,6 +190,14 @@ func (m *Model) move(n int) {
 }
 
 func (m *Model) restoreCursor() {
+	// On the first row the cursor stays on the leader, as in top: an operator who has not
+	// moved it wants to see the worst attackers, not the row that led a minute ago. Anywhere
+	// else it follows its IP.
+	if m.cursor == 0 && len(m.rows) > 0 {
+		m.selected = m.rows[0].IP
+		m.refresh()
+		return
+	}
 	if m.selected.IsValid() {
 		for i, r := range m.rows {
 			if r.IP == m.selected {

@@ -115,3 +115,13 @@ func TestAgo(t *testing.T) {
 		t.Error("zero time")
 	}
 }
+
+func TestTable_CursorOnFirstRowStaysOnLeader(t *testing.T) {
+	t.Parallel()
+	m := newTable(t, 100, 10)
+	m.SetRows([]*engine.Row{mkRow("192.0.2.1", 9, 0), mkRow("192.0.2.2", 5, 0)})
+	m.SetRows([]*engine.Row{mkRow("192.0.2.2", 50, 0), mkRow("192.0.2.1", 9, 0)})
+	if m.Cursor() != 0 || m.SelectedIP().String() != "192.0.2.2" {
+		t.Fatalf("cursor %d on %v, want the new leader", m.Cursor(), m.SelectedIP())
+	}
+}
