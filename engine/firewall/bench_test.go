@@ -34,7 +34,12 @@ func benchN() int {
 // check and one state-file transaction per ban). It runs once, inside its own network
 // namespace:
 //
-//	go test -run '^$' -bench BenchmarkBan10k ./engine/firewall/
+//	go test -run '^$' -bench BenchmarkBan10k -timeout 70m ./engine/firewall/
+//
+// Measured 2026-11-27 (2 shared cores, AMD EPYC, kernel 6.18, iptables 1.8.9 nf_tables), 10,000
+// addresses: ipset 0.68 s to ban (14,700/s), 0.15 s to list with counters; Manager on ipset
+// 24.2 s (412/s, one state-file open and fsync per ban), Bans() 0.16 s; per-address iptables
+// 607 s (16.5/s on average and slowing down: every -C and -I walks the chain), 0.21 s to list.
 func BenchmarkBan10k(b *testing.B) {
 	if !inNetns(b) {
 		return
