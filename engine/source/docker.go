@@ -275,7 +275,7 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	if err := e.setState(StateFollowing, followDetail); err != nil {
 		return err
 	}
-	return readAPIStream(rc, info.tty, e)
+	return readAPIStream(rc, info.tty, true, e)
 }
 
 // fileDetail decides whether the json-file log can be read and says so in one phrase.
@@ -309,7 +309,7 @@ func (d *Docker) backfillAPI(ctx context.Context, cli *client.Client, e *emitter
 		return err
 	}
 	defer rc.Close()
-	return readAPIStream(rc, info.tty, e)
+	return readAPIStream(rc, info.tty, false, e)
 }
 
 // inspect looks the container up by name. A missing container is not an error.

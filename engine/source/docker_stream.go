@@ -24,15 +24,21 @@ const maxFrame = 1 << 20
 // timestamp it delivered: no line is lost and none is repeated.
 var errGarbled = errors.New("garbled multiplexed log frame")
 
-// flushReader sends the lines collected so far before every read of the response body, because
-// that read may block until the container writes again: lines never wait in a half-full batch.
+// flushReader sends the lines collected so far before every read of a live stream's body, because
+// that read may block until the container writes again: live lines never wait in a half-full
+// batch. A history stream (no follow) ends by itself, so its lines go in full batches: the daemon
+// writes one message per read, and a batch per message cost twice the time of `docker logs`.
 type flushReader struct {
-	r   io.Reader
-	e   *emitter
-	err error // the send error (context cancelled), which is not a read error
+	r    io.Reader
+	e    *emitter
+	live bool
+	err  error // the send error (context cancelled), which is not a read error
 }
 
 func (f *flushReader) Read(p []byte) (int, error) {
+	if !f.live && !f.e.full() {
+		return f.r.Read(p)
+	}
 	if err := f.e.flush(); err != nil {
 		f.err = err
 		return 0, err
@@ -41,9 +47,10 @@ func (f *flushReader) Read(p []byte) (int, error) {
 }
 
 // readAPIStream reads a ContainerLogs body requested with Timestamps until it ends. tty selects
-// the raw stream of a TTY container; otherwise the body is Docker's multiplexed stream.
-func readAPIStream(body io.Reader, tty bool, e *emitter) error {
-	fr := &flushReader{r: body, e: e}
+// the raw stream of a TTY container; otherwise the body is Docker's multiplexed stream. live is
+// true for a follow, whose lines must reach the engine as soon as they arrive.
+func readAPIStream(body io.Reader, tty, live bool, e *emitter) error {
+	fr := &flushReader{r: body, e: e, live: live}
 	var err error
 	if tty {
 		err = readTTY(fr, e)

@@ -37,7 +37,7 @@ func FuzzReadAPIStream(f *testing.F) {
 			}
 		}()
 		e := &emitter{ctx: context.Background(), out: out}
-		readAPIStream(bytes.NewReader(data), tty, e)
+		readAPIStream(bytes.NewReader(data), tty, true, e)
 		e.flushPending()
 		e.flush()
 		close(out)
@@ -49,7 +49,7 @@ func TestReadMux_SystemErrorFrameSetsStatusErr(t *testing.T) {
 	out := make(chan Batch, 8)
 	e := &emitter{ctx: t.Context(), out: out}
 	data := append(frame(3, "error from daemon in stream: log file is corrupted\x1b[31m\n"), frame(1, "2026-11-27T12:00:01Z ok\n")...)
-	if err := readAPIStream(bytes.NewReader(data), false, e); err != nil {
+	if err := readAPIStream(bytes.NewReader(data), false, true, e); err != nil {
 		t.Fatal(err)
 	}
 	close(out)

@@ -68,7 +68,7 @@ func TestRecorded_DockerStreamsDecodeLikeDockerLogs(t *testing.T) {
 			}
 			defer body.Close()
 			e, done := drainEmitter(t)
-			if err := readAPIStream(body, c.tty, e); err != nil {
+			if err := readAPIStream(body, c.tty, false, e); err != nil {
 				t.Fatal(err)
 			}
 			expectLines(t, done(), want...)
