@@ -231,3 +231,49 @@ func TestRun_SourceFailureIsReported(t *testing.T) {
 		}
 	})
 }
+
+// upkeepFirewall is a fakeFirewall with the Manager's upkeep methods.
+type upkeepFirewall struct {
+	fakeFirewall
+	restores int
+}
+
+func (u *upkeepFirewall) Restore(context.Context) (firewall.Result, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.restores++
+	return firewall.Result{}, nil
+}
+
+func (u *upkeepFirewall) Health(context.Context) firewall.Health {
+	return firewall.Health{Warnings: []string{"DOCKER-USER is not jumped to from FORWARD"}}
+}
+
+func TestWorker_RunsUpkeepAndPublishesWarnings(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fw := &upkeepFirewall{}
+		e := New(Config{}, &chanSource{in: make(chan source.Batch)}, fw)
+		go e.Run(t.Context())
+		time.Sleep(upkeepInterval + time.Second)
+		synctest.Wait()
+		var s *Snapshot
+		for len(e.Updates()) > 0 {
+			s = <-e.Updates()
+		}
+		if s == nil {
+			s = <-e.Updates()
+		}
+		fw.mu.Lock()
+		n := fw.restores
+		fw.mu.Unlock()
+		if n != 1 || len(s.FirewallWarnings) != 1 {
+			t.Fatalf("restores %d, warnings %v", n, s.FirewallWarnings)
+		}
+	})
+}
+
+// The firewall Manager is what the CLI wires in; it must keep satisfying both interfaces.
+var (
+	_ Firewall   = (*firewall.Manager)(nil)
+	_ maintainer = (*firewall.Manager)(nil)
+)

@@ -17,8 +17,21 @@ import (
 type fwState struct {
 	bans      []firewall.Ban
 	whitelist []netip.Prefix
+	warnings  []string
 	err       error
 }
+
+// maintainer is the upkeep *firewall.Manager offers: Restore re-adds bans the kernel lost,
+// expires old ones and puts the set rule back if Docker dropped it; Health says whether the
+// chain is really reached (a DOCKER-USER that FORWARD does not jump to fails open).
+type maintainer interface {
+	Restore(ctx context.Context) (firewall.Result, error)
+	Health(ctx context.Context) firewall.Health
+}
+
+// upkeepInterval is how often the worker runs the firewall's upkeep: bans expire to the
+// minute, and a rule Docker removed is back within a minute.
+const upkeepInterval = time.Minute
 
 // Run reads the source until ctx is done or the source fails for good, and closes Updates when
 // it returns. A finite source (a file, stdin) that ends is not an error: the engine keeps
@@ -91,13 +104,14 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // loop is the state only the Run goroutine touches.
 type loop struct {
-	e       *Engine
-	core    *Core
-	dirty   bool
-	seq     uint64
-	fwErr   string
-	samples [20]rateSample // the last two seconds of ticks at 100 ms
-	nSample int
+	e          *Engine
+	core       *Core
+	dirty      bool
+	seq        uint64
+	fwErr      string
+	fwWarnings []string
+	samples    [20]rateSample // the last two seconds of ticks at 100 ms
+	nSample    int
 }
 
 type rateSample struct {
@@ -141,6 +155,7 @@ func (l *loop) publish() {
 	s.LinesPerSec, s.EventsPerSec = l.rates()
 	s.ReadOnly = l.e.cfg.ReadOnly
 	s.FirewallErr = l.fwErr
+	s.FirewallWarnings = l.fwWarnings
 	select {
 	case <-l.e.updates:
 	default:
@@ -208,15 +223,29 @@ func (l *loop) applyFirewall(st fwState) {
 	if st.err != nil {
 		l.fwErr = st.err.Error()
 	}
+	l.fwWarnings = st.warnings
 	l.dirty = true
 }
 
 // worker runs firewall calls one at a time, off the loop: iptables may wait on the xtables
 // lock for seconds, and the loop must keep ingesting meanwhile.
 func (e *Engine) worker(ctx context.Context, work <-chan action, out chan fwState) {
-	report := func() {
+	mt, _ := e.fw.(maintainer)
+	var warnings []string
+	upkeep := func() error {
+		if mt == nil {
+			return nil
+		}
+		_, err := mt.Restore(ctx)
+		warnings = mt.Health(ctx).Warnings
+		return err
+	}
+	report := func(upkeepErr error) {
 		bans, err := e.fw.Bans(ctx)
-		st := fwState{bans: bans, whitelist: e.fw.Whitelist(), err: err}
+		if err == nil {
+			err = upkeepErr
+		}
+		st := fwState{bans: bans, whitelist: e.fw.Whitelist(), warnings: warnings, err: err}
 		select {
 		case <-out: // replace an unread, older state
 		default:
@@ -226,11 +255,18 @@ func (e *Engine) worker(ctx context.Context, work <-chan action, out chan fwStat
 		case <-ctx.Done():
 		}
 	}
-	report()
+	if mt != nil {
+		warnings = mt.Health(ctx).Warnings
+	}
+	report(nil)
+	tick := time.NewTicker(upkeepInterval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			report(upkeep())
 		case a := <-work:
 			var r actionReply
 			switch a.kind {
@@ -242,7 +278,7 @@ func (e *Engine) worker(ctx context.Context, work <-chan action, out chan fwStat
 				r.res, r.err = e.fw.SetWhitelist(ctx, a.req.Prefix, a.kind == actWhitelist)
 			}
 			a.reply <- r
-			report()
+			report(nil)
 		}
 	}
 }

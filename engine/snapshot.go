@@ -46,6 +46,9 @@ type Snapshot struct {
 	Whitelist   []netip.Prefix // the operator's whitelist (configured and added at run time)
 	ReadOnly    bool           // actions are disabled
 	FirewallErr string         // last firewall problem, one line, empty when none
+	// FirewallWarnings are standing problems, e.g. "DOCKER-USER is not jumped to from FORWARD:
+	// bans are not enforced".
+	FirewallWarnings []string
 }
 
 // Counters are the pipeline's line counters.
