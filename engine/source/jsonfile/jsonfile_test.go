@@ -208,3 +208,17 @@ func BenchmarkDecodeRecord(b *testing.B) {
 		}
 	}
 }
+
+func TestParseTime_AgreesWithTimePackageOverManyDates(t *testing.T) {
+	for ts := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC); ts.Year() < 2101; ts = ts.Add(1234567*time.Second + 891011) {
+		s := ts.Format(time.RFC3339Nano)
+		got, ok := ParseTime([]byte(s))
+		if !ok || !got.Equal(ts) {
+			t.Fatalf("ParseTime(%q) = %v, %v", s, got, ok)
+		}
+	}
+	got, ok := ParseTime([]byte("2026-02-30T00:00:00Z")) // rolls over like time.Date
+	if !ok || !got.Equal(time.Date(2026, 2, 30, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("Feb 30: %v %v", got, ok)
+	}
+}
