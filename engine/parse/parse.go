@@ -12,12 +12,12 @@ import (
 	"bytes"
 	"time"
 
-	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/source/jsonfile"
 )
 
-// MaxLineBytes is the longest line parsed; longer input is cut to it first (the sources cut
-// at the same length).
-const MaxLineBytes = source.MaxLineBytes
+// MaxLineBytes is the longest line parsed; longer input is cut to it first. The sources cut at
+// the same length (a test holds the two equal).
+const MaxLineBytes = 64 << 10
 
 // Parser parses lines. The zero value is ready to use, with classic-syslog times read as UTC
 // and their year inferred from the wall clock.
@@ -262,7 +262,7 @@ func (p *Parser) decodeJSON(line []byte, at time.Time, ev *Event) ([]byte, time.
 		buf = p.jsonBuf
 	}
 	start := len(buf)
-	text, ts, ok := source.DecodeJSONFileRecord(line, buf)
+	text, ts, ok := jsonfile.DecodeRecord(line, buf)
 	if !ok {
 		return line, at
 	}

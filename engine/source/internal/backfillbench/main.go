@@ -1,5 +1,5 @@
 // Command backfillbench reads a container's whole log history once through the Docker source and
-// prints how many lines it delivered and how fast, for bench/docker-backfill.sh:
+// prints how many lines it delivered and how fast, for .ci/bench/docker-backfill.sh:
 //
 //	backfillbench -container NAME [-api]
 //

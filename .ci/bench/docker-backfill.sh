@@ -12,7 +12,7 @@
 # them it prints SKIP and exits 0. Run from the repository root. KEEP=1 keeps the container for
 # the next run (creating it takes about 20 s).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 lines=${LINES:-1000000}
 runs=${RUNS:-3}
