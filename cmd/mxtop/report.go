@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/netip"
+	"runtime/debug"
 	"time"
 
 	"github.com/mxtop/mxtop/engine"
@@ -33,6 +34,10 @@ func (c *ReportCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
+	// A one-shot run allocates read chunks at disk speed and keeps little: let the heap grow
+	// to a fixed ceiling between collections instead of collecting every few megabytes.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(80 << 20)
 	core := engine.NewCore(cls, store.Limits{NoLines: true})
 	if c.Unmatched {
 		core.KeepUnmatched()

@@ -89,7 +89,10 @@ func (s *Store) delivered(ev *parse.Event) {
 // touch returns addr's aggregate, created if new, moved to the head of the LRU list, with its
 // times and names updated from ev.
 func (s *Store) touch(ev *parse.Event) *IP {
-	ip := s.ips[ev.IP]
+	ip := s.head // a session's lines come in runs: the IP just seen is the likeliest next
+	if ip == nil || ip.Addr != ev.IP {
+		ip = s.ips[ev.IP]
+	}
 	if ip == nil {
 		ip = &IP{Addr: ev.IP, First: ev.Time, Last: ev.Time}
 		s.ips[ev.IP] = ip
