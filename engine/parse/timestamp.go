@@ -17,6 +17,9 @@ func digits2(b []byte) (int, bool) {
 	return int(b[0]-'0')*10 + int(b[1]-'0'), true
 }
 
+// fracScale[k] is the nanoseconds of the k-th fraction digit: a table, not a division per digit.
+var fracScale = [9]int{1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1}
+
 // rfc3339 parses "2006-01-02T15:04:05[.frac](Z|±hh:mm)" at the start of b and returns the time
 // and the length consumed.
 func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
@@ -27,11 +30,11 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 	var nsec int
 	if b[i] == '.' || b[i] == ',' {
 		i++
-		scale := 100_000_000
 		start := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			nsec += int(b[i]-'0') * scale
-			scale /= 10
+			if k := i - start; k < len(fracScale) {
+				nsec += int(b[i]-'0') * fracScale[k]
+			}
 			i++
 		}
 		if i == start {
