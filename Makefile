@@ -17,6 +17,9 @@ test:         ## go vet, then every test with the race detector
 demo:         ## The live TUI on built-in demo traffic
 	$(GO) run ./cmd/mxtop demo
 
+golden:       ## Rewrite the UI golden files (review the diff!); ./ui is the only golden package
+	$(GO) test ./ui -run Golden -update
+
 fuzz:         ## Short fuzz run of the parser
 	$(GO) test ./engine/parse -run '^$$' -fuzz FuzzParse -fuzztime 30s
 
@@ -29,4 +32,4 @@ bench:        ## Parser benchmarks and whole-process runs against the seed's gre
 help:         ## List targets
 	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "%-10s %s\n",$$1,$$2}'
 
-.PHONY: build test demo fuzz stress bench help
+.PHONY: build test demo golden fuzz stress bench help

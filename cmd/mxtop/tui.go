@@ -54,7 +54,11 @@ func (c *WatchCmd) Run(env *Env) error {
 // source follows the container through the Docker API unless a file or stdin was named.
 func (c *WatchCmd) source(env *Env) (source.Source, error) {
 	if len(c.Path) > 0 || c.Stdin || len(c.File) > 0 {
-		return openSource(c.SourceFlags, c.Path, env.Stdin, true)
+		f := c.SourceFlags
+		if len(f.File) > 0 && !env.FlagSet("since") {
+			f.Since = -1 // --file follows like tail -F: from the end, unless --since asks for history
+		}
+		return openSource(f, c.Path, env.Stdin, true)
 	}
 	return source.NewDocker(source.DockerOptions{
 		Container: c.Container, Since: c.Since, Follow: true, Wait: true,
@@ -85,7 +89,7 @@ func openManager(ctx context.Context, ff FirewallFlags, pol banPolicy) (*firewal
 // runTUI plays the demo traffic through the real engine, with a dry-run firewall so b shows
 // exactly which command would run.
 func (c *DemoCmd) runTUI(env *Env) error {
-	src := demo.NewSource(c.Seed)
+	src := demo.NewSource(c.Seed, demo.WithRate(c.Rate))
 	return runLive(env, src, engine.Config{BanFor: firewall.UseDefault}, func(ctx context.Context) (*firewall.Manager, string) {
 		m, err := firewall.NewManager(ctx, firewall.Config{
 			Backend:    &firewall.DryRun{},
