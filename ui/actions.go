@@ -11,6 +11,7 @@ import (
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/ui/bantable"
 	"github.com/mxtop/mxtop/ui/confirm"
 	"github.com/mxtop/mxtop/ui/sanitize"
 )
@@ -48,19 +49,35 @@ type action struct {
 	force      bool
 }
 
-// target is the IP the actions apply to: the drill-down's IP, else the table cursor's.
+// target is the IP the actions apply to: the drill-down's IP, else the table cursor's. On the
+// Banned tab it is the tracked row of the highlighted single-address ban, if there is one.
 func (m Model) target() (*engine.Row, bool) {
 	if m.drillOpen {
 		r := m.drill.Row()
 		return r, r != nil
 	}
+	if m.onBans() {
+		b, ok := m.bans.Selected()
+		if !ok || !b.Ban.Prefix.IsSingleIP() {
+			return nil, false
+		}
+		r := m.findRow(b.Ban.Prefix.Addr())
+		return r, r != nil
+	}
 	return m.table.Selected()
 }
 
-// askAction opens the confirm dialog for o on the target row, or explains why not.
+// askAction opens the confirm dialog for o on the target row, or explains why not. Unban on the
+// Banned tab targets the highlighted ban's exact prefix, tracked or not.
 func (m Model) askAction(o op) (Model, tea.Cmd) {
+	if o == opUnban && m.onBans() && !m.drillOpen {
+		return m.askUnbanPrefix()
+	}
 	r, ok := m.target()
 	if !ok {
+		if m.onBans() {
+			return m.setStatus(statusInfo, "no tracked IP in the selected ban")
+		}
 		return m.setStatus(statusInfo, "no IP selected")
 	}
 	act := action{op: o, ip: r.IP, prefix: netip.PrefixFrom(r.IP, r.IP.BitLen())}
@@ -90,6 +107,37 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 	m.confirm.SetWidth(m.width - 4)
 	m.confirmOpen = true
 	return m, nil
+}
+
+// askUnbanPrefix opens the dialog to lift the highlighted ban of the Banned tab.
+func (m Model) askUnbanPrefix() (Model, tea.Cmd) {
+	b, ok := m.bans.Selected()
+	if !ok {
+		return m.setStatus(statusInfo, "no ban selected")
+	}
+	p := b.Ban.Prefix
+	m.pendingAct = action{op: opUnban, ip: p.Addr(), prefix: p}
+	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn,
+		"Unban "+p.String()+"?", describeBan(b), "")
+	m.confirm.SetWidth(m.width - 4)
+	m.confirmOpen = true
+	return m, nil
+}
+
+// describeBan is the unban dialog body: state, reason (sanitised) and the tracked events.
+func describeBan(b bantable.Row) []string {
+	l := []string{"state " + b.State()}
+	if b.Ban.Reason != "" {
+		l = append(l, "reason "+sanitize.Text(b.Ban.Reason))
+	}
+	if b.IPs > 0 {
+		ips := " tracked IPs"
+		if b.IPs == 1 {
+			ips = " tracked IP"
+		}
+		l = append(l, strconv.FormatInt(b.Events, 10)+" events from "+strconv.Itoa(b.IPs)+ips)
+	}
+	return l
 }
 
 // forceReason is the second question for IPs that should rarely be banned; "" when one y is

@@ -27,6 +27,7 @@ import (
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/parse"
 	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/ui/bantable"
 	"github.com/mxtop/mxtop/ui/confirm"
 	"github.com/mxtop/mxtop/ui/iptable"
 	"github.com/mxtop/mxtop/ui/lines"
@@ -93,8 +94,9 @@ type Model struct {
 	catTabs   [parse.NumCategories]uint32 // category → bit of its tab
 	fixedTabs uint32                      // bits of tabs every row is on (All)
 	table     iptable.Model
-	header    string // rendered in Update
-	tabLine   string // rendered in Update
+	bans      bantable.Model // the Banned tab's table: every ban of the snapshot
+	header    string         // rendered in Update
+	tabLine   string         // rendered in Update
 
 	filterInput prompt.Model
 	filter      filter
@@ -137,6 +139,7 @@ func New(eng Engine, opts Options) Model {
 		ctx: ctx, eng: eng, log: log, keys: keys, styles: styles, readOnly: opts.ReadOnly,
 		tabs:        tabList(),
 		table:       iptable.New(keys.Table, styles.Table),
+		bans:        bantable.New(keys.Table, styles.Table),
 		filterInput: prompt.New("filter (IP, CIDR, host or HELO): ", styles.Cursor),
 		help:        help.New(),
 	}
@@ -233,6 +236,7 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 		m.clock = s.Taken
 	}
 	m.table.SetNow(m.now())
+	m.bans.SetNow(m.now())
 	m = m.rebuildRows()
 	if m.drillOpen {
 		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())
@@ -240,17 +244,21 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 	return m
 }
 
-// rebuildRows recounts every tab and hands the current tab's rows to the table. It computes a
+// rebuildRows recounts every tab and hands the current tab's rows to its table. It computes a
 // bit mask of each row's tabs in one pass over its counts (one tab per category), which is
-// what keeps a 100,000-IP snapshot within budget.
+// what keeps a 100,000-IP snapshot within budget. The Banned tab lists the snapshot's bans, not
+// rows: its count is the number of bans (that pass the filter).
 func (m Model) rebuildRows() Model {
 	for i := range m.tabCounts {
 		m.tabCounts[i] = 0
 	}
+	onBans := m.onBans()
 	var rows []*engine.Row
 	if m.snap != nil {
 		cur := uint32(1) << m.tab
-		rows = make([]*engine.Row, 0, len(m.snap.Rows))
+		if !onBans {
+			rows = make([]*engine.Row, 0, len(m.snap.Rows))
+		}
 		filtering := m.filter.active()
 		for _, r := range m.snap.Rows {
 			if filtering && !m.filter.match(r) {
@@ -264,20 +272,35 @@ func (m Model) rebuildRows() Model {
 				rows = append(rows, r)
 			}
 		}
+		for i := range m.tabs {
+			if m.tabs[i].kind == tabBanned {
+				m.tabCounts[i] = m.countBans()
+			}
+		}
 	}
 	switch {
 	case m.filter.active():
 		m.table.SetEmpty("no client IP matches the filter " + m.filter.raw)
+		m.bans.SetEmpty("no ban matches the filter " + m.filter.raw)
 	case m.snap == nil:
 		m.table.SetEmpty("waiting for the first snapshot…")
+		m.bans.SetEmpty("waiting for the first snapshot…")
 	default:
 		m.table.SetEmpty("no client IPs on this tab")
+		m.bans.SetEmpty("no bans")
 	}
-	m.table.SetRows(rows)
+	if onBans {
+		m.bans.SetRows(m.banRows())
+	} else {
+		m.table.SetRows(rows)
+	}
 	m.header = m.renderHeader()
 	m.tabLine = m.renderTabs()
 	return m
 }
+
+// onBans reports whether the Banned tab is the current one.
+func (m Model) onBans() bool { return m.tabs[m.tab].kind == tabBanned }
 
 // tabMask returns the set of tabs r belongs on, one bit per index into tabs. It is a function,
 // not a Model method: a value receiver would copy the whole model once per row.
@@ -289,7 +312,7 @@ func tabMask(tabs []tab, catTabs *[parse.NumCategories]uint32, fixed uint32, r *
 		}
 	}
 	for i := range tabs {
-		if k := tabs[i].kind; k != tabAll && k != tabCategory && tabs[i].has(r) {
+		if k := tabs[i].kind; k != tabAll && k != tabCategory && k != tabBanned && tabs[i].has(r) {
 			mask |= 1 << i
 		}
 	}
@@ -330,6 +353,7 @@ func (m Model) resize(w, h int) Model {
 // layoutMain sizes the main area's components after the window or the footer changed.
 func (m Model) layoutMain() Model {
 	m.table.SetSize(m.width, m.mainHeight())
+	m.bans.SetSize(m.width, m.mainHeight())
 	m.drill.SetSize(m.width, m.mainHeight())
 	return m
 }
@@ -343,6 +367,7 @@ func (m Model) engineStopped(err error) Model {
 func (m Model) onTick(t time.Time) (Model, tea.Cmd) {
 	m.clock = t
 	m.table.Tick(m.now())
+	m.bans.Tick(m.now())
 	cmds := []tea.Cmd{tick()}
 	if m.drillOpen && !m.paused {
 		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())

@@ -195,9 +195,13 @@ func TestTabs_SwitchAndCount(t *testing.T) {
 	if !strings.Contains(h.screen(), "FAILED") {
 		t.Error("AUTH tab lacks its FAILED column")
 	}
-	h.press("shift+tab", "shift+tab", "shift+tab") // wraps to Banned
+	h.press("shift+tab", "shift+tab", "shift+tab") // wraps to Whitelist
 	if n := h.m.table.Len(); n != 1 {
-		t.Fatalf("Banned tab: %d rows", n)
+		t.Fatalf("Whitelist tab: %d rows", n)
+	}
+	h.press("shift+tab") // Banned
+	if n := h.m.bans.Len(); n != 1 {
+		t.Fatalf("Banned tab: %d bans", n)
 	}
 	scr := h.screen()
 	for _, want := range []string{"Scanners 1", "Banned 1", "Whitelist 1", "HANGUP 2", "REJECT 1"} {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/netip"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -77,6 +78,12 @@ func (f *fakeEngine) Lines(_ context.Context, ip netip.Addr) ([]engine.RawLine, 
 	return f.lines[ip], nil
 }
 
+func (f *fakeEngine) unbanCalls() []netip.Prefix {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]netip.Prefix(nil), f.unbans...)
+}
+
 func (f *fakeEngine) banCalls() []engine.BanRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -118,7 +125,11 @@ func snap(seq uint64, rows ...*engine.Row) *engine.Snapshot {
 		}
 		if r.Banned {
 			s.Banned++
-			s.Bans = append(s.Bans, firewall.Ban{Prefix: r.Prefix})
+			s.Bans = append(s.Bans, firewall.Ban{
+				Prefix: r.Prefix, Reason: "botnet: " + strconv.FormatInt(r.Total, 10) + " events",
+				Since: t0.Add(-time.Hour), Expires: t0.Add(7 * 24 * time.Hour), Verdict: r.Verdict.String(),
+				Packets: 1234, Bytes: 56789, Active: true,
+			})
 		}
 		if r.Whitelisted {
 			s.Whitelist = append(s.Whitelist, r.Prefix)

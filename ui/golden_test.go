@@ -38,23 +38,36 @@ func TestView_GoldenScreens(t *testing.T) {
 		opts Options
 		keys []string
 		load bool
+		bans bool // the snapshot carries bans no tracked row stands for
+		w, h int
 	}{
-		{"help_80x24", Options{}, []string{"?"}, false},
-		{"help_readonly_80x24", Options{ReadOnly: true}, []string{"?"}, false},
-		{"confirm_80x24", Options{}, []string{"b"}, false},
-		{"drill_80x24", Options{}, []string{"enter"}, true},
-		{"paused_filtered_80x24", Options{}, []string{"p", "/", "1", "9", "8", ".", "5", "1", "enter", "tab"}, false},
+		{"help_80x24", Options{}, []string{"?"}, false, false, 0, 0},
+		{"help_readonly_80x24", Options{ReadOnly: true}, []string{"?"}, false, false, 0, 0},
+		{"confirm_80x24", Options{}, []string{"b"}, false, false, 0, 0},
+		{"drill_80x24", Options{}, []string{"enter"}, true, false, 0, 0},
+		{"paused_filtered_80x24", Options{}, []string{"p", "/", "1", "9", "8", ".", "5", "1", "enter", "tab"}, false, false, 0, 0},
+		{"banned_80x24", Options{}, []string{"shift+tab", "shift+tab", "down"}, false, true, 0, 0},
+		{"banned_120x40", Options{}, []string{"shift+tab", "shift+tab"}, false, true, 120, 40},
+		{"unban_prefix_80x24", Options{}, []string{"shift+tab", "shift+tab", "down", "u"}, false, true, 0, 0},
 	}
 	for _, sc := range screens {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, sc.opts, 80, 24, snap(1, fixtureRows()...))
+			w, ht := 80, 24
+			if sc.w != 0 {
+				w, ht = sc.w, sc.h
+			}
+			mk := func(seq uint64) *engine.Snapshot { return snap(seq, fixtureRows()...) }
+			if sc.bans {
+				mk = bansSnapshot
+			}
+			h := newHarness(t, sc.opts, w, ht, mk(1))
 			h.eng.lines[ip] = lines
 			h.press(sc.keys...)
 			if sc.load {
 				h.run()
 			}
-			h.send(snapshotMsg{snap: snap(2, fixtureRows()...)})
+			h.send(snapshotMsg{snap: mk(2)})
 			golden.RequireEqual(t, h.screen())
 		})
 	}

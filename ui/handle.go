@@ -27,6 +27,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if m2, cmd, ok := m.globalKey(msg); ok {
 		return m2, cmd
 	}
+	if m.onBans() {
+		m.bans, _ = m.bans.Update(msg)
+		return m, nil
+	}
 	m.table, _ = m.table.Update(msg)
 	return m, nil
 }
@@ -149,6 +153,8 @@ func (m Model) handleWheel(msg tea.MouseWheelMsg) Model {
 	case m.confirmOpen || m.showHelp:
 	case m.drillOpen:
 		m.drill, _, _ = m.drill.Update(msg)
+	case m.onBans():
+		m.bans, _ = m.bans.Update(msg)
 	default:
 		m.table, _ = m.table.Update(msg)
 	}
@@ -181,7 +187,7 @@ func (m Model) togglePause() Model {
 }
 
 func (m Model) openDrill() (Model, tea.Cmd) {
-	r, ok := m.table.Selected()
+	r, ok := m.target()
 	if !ok {
 		return m, nil
 	}

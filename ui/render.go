@@ -119,6 +119,8 @@ func (m Model) render() string {
 		main = lipgloss.Place(m.width, mh, lipgloss.Center, lipgloss.Center, m.confirm.View())
 	case m.drillOpen:
 		main = m.drill.View()
+	case m.onBans():
+		main = m.bans.View()
 	default:
 		main = m.table.View()
 	}
@@ -185,12 +187,16 @@ func (m Model) statusLine() string {
 	if m.filter.active() && !m.filterInput.Focused() {
 		badges = append(badges, "filter "+m.filter.raw)
 	}
-	k, rev := m.table.Sort()
-	dir := "▼"
-	if rev {
-		dir = "▲"
+	if m.onBans() {
+		badges = append(badges, "sort newest▼") // bans have one order
+	} else {
+		k, rev := m.table.Sort()
+		dir := "▼"
+		if rev {
+			dir = "▲"
+		}
+		badges = append(badges, "sort "+k.String()+dir)
 	}
-	badges = append(badges, "sort "+k.String()+dir)
 	right := strings.Join(badges, " · ")
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
