@@ -29,8 +29,10 @@ func startSource(t *testing.T, src Source) (*sink, context.CancelFunc, chan erro
 	s := &sink{notify: make(chan struct{}, 1)}
 	out := make(chan Batch, 4)
 	errc := make(chan error, 1)
-	go func() { errc <- src.Run(ctx, out); close(out) }()
 	done := make(chan struct{})
+	// errc reports only after every batch the source sent has reached the sink, so a test that
+	// reads the sink after <-errc sees all of it.
+	go func() { err := src.Run(ctx, out); close(out); <-done; errc <- err }()
 	go func() {
 		defer close(done)
 		for b := range out {
