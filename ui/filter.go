@@ -14,6 +14,7 @@ type filter struct {
 	addr   netip.Addr
 	prefix netip.Prefix
 	sub    string
+	ipText bool // sub could occur in an address's text: only hex digits, '.' and ':'
 }
 
 // parseFilter reads what the operator typed after /.
@@ -29,6 +30,8 @@ func parseFilter(s string) filter {
 		return f
 	}
 	f.sub = s
+	// No other rune case-folds to one of these, so a sub with any other cannot match an IP.
+	f.ipText = strings.Trim(s, "0123456789abcdefABCDEF.:") == ""
 	return f
 }
 
@@ -45,25 +48,50 @@ func (f filter) match(r *engine.Row) bool {
 	case f.addr.IsValid():
 		return r.IP == f.addr
 	}
+	if containsFold(r.Host, f.sub) || containsFold(r.Helo, f.sub) {
+		return true
+	}
+	if !f.ipText {
+		return false // no address's text can hold it: skip formatting the IP
+	}
 	var buf [64]byte
-	return containsFold(string(r.IP.AppendTo(buf[:0])), f.sub) ||
-		containsFold(r.Host, f.sub) || containsFold(r.Helo, f.sub)
+	return containsFold(string(r.IP.AppendTo(buf[:0])), f.sub)
 }
 
 // containsFold reports whether sub is in s, ignoring case, without allocating. Candidates are
-// found by their first byte (ASCII case folded) before the full EqualFold.
+// the positions of sub's first byte in either ASCII case, found with strings.IndexByte (which
+// is vectorised), before the full EqualFold.
 func containsFold(s, sub string) bool {
 	n := len(sub)
 	if n == 0 {
 		return true
 	}
-	first := lowerASCII(sub[0])
-	for i := 0; i+n <= len(s); i++ {
-		if lowerASCII(s[i]) == first && strings.EqualFold(s[i:i+n], sub) {
+	last := len(s) - n // the last position sub can start at
+	lo := lowerASCII(sub[0])
+	up := upperASCII(lo)
+	for i := 0; i <= last; i++ {
+		j := strings.IndexByte(s[i:last+1], lo)
+		if up != lo {
+			if k := strings.IndexByte(s[i:last+1], up); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return false
+		}
+		i += j
+		if strings.EqualFold(s[i:i+n], sub) {
 			return true
 		}
 	}
 	return false
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 func lowerASCII(c byte) byte {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	mathbits "math/bits"
+
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/parse"
@@ -24,27 +26,6 @@ type tab struct {
 	kind         tabKind
 	cats         []parse.Category      // tabCategory: the group's categories
 	cols         []iptable.CountColumn // extra count columns
-}
-
-// has reports whether r belongs on the tab.
-func (t *tab) has(r *engine.Row) bool {
-	switch t.kind {
-	case tabCategory:
-		for _, c := range t.cats {
-			if r.Counts[c] > 0 {
-				return true
-			}
-		}
-		return false
-	case tabScanners:
-		return r.Verdict == classify.Scanner
-	case tabBanned:
-		return r.Banned
-	case tabWhitelist:
-		return r.Whitelisted
-	default:
-		return true
-	}
 }
 
 func cc(title string, cats ...parse.Category) iptable.CountColumn {
@@ -83,4 +64,87 @@ func tabList() []tab {
 		{title: "Banned", short: "Ban", kind: tabBanned, cols: groups},
 		{title: "Whitelist", short: "WL", kind: tabWhitelist, cols: groups},
 	}
+}
+
+// histTabs is how many tabs rebuildRows counts through a histogram of tab sets (2^histTabs
+// counters); the bits of any further tabs are counted one by one.
+const histTabs = 11
+
+// addBits adds 1 to counts[off+i] for every bit i set in bits.
+func addBits(counts []int, bits uint32, off int) { addBitsN(counts, bits, off, 1) }
+
+// addBitsN adds n to counts[off+i] for every bit i set in bits.
+func addBitsN(counts []int, bits uint32, off, n int) {
+	for ; bits != 0; bits &= bits - 1 {
+		if i := off + mathbits.TrailingZeros32(bits); i < len(counts) {
+			counts[i] += n
+		}
+	}
+}
+
+// The category bits of a row are looked up a byte at a time.
+var _ [16 - parse.NumCategories]struct{}
+
+// tabIndex tells which tabs a row is on, one bit per index into the tab list, without a loop
+// over the tabs or a branch per category: the categories a row has events in form a 16-bit
+// set, and two 256-entry tables give the tabs of its low and high byte.
+type tabIndex struct {
+	fixed     uint32 // tabs every row is on (All)
+	byCats    [2][256]uint32
+	scanner   uint32 // tabs of scanner rows
+	whitelist uint32 // tabs of whitelisted rows
+}
+
+func newTabIndex(tabs []tab) *tabIndex {
+	var catTabs [parse.NumCategories]uint32
+	x := &tabIndex{}
+	for i, t := range tabs {
+		switch t.kind {
+		case tabAll:
+			x.fixed |= 1 << i
+		case tabCategory:
+			for _, c := range t.cats {
+				catTabs[c] |= 1 << i
+			}
+		case tabScanners:
+			x.scanner |= 1 << i
+		case tabWhitelist:
+			x.whitelist |= 1 << i
+		case tabBanned: // lists the snapshot's bans, not rows
+		}
+	}
+	for half := range x.byCats {
+		for v := range 256 {
+			for b := range 8 {
+				if c := half*8 + b; v>>b&1 != 0 && c < parse.NumCategories {
+					x.byCats[half][v] |= catTabs[c]
+				}
+			}
+		}
+	}
+	return x
+}
+
+// mask returns the set of tabs r is on.
+func (x *tabIndex) mask(r *engine.Row) uint32 {
+	var nz uint32
+	for c := 1; c < parse.NumCategories; c++ {
+		nz |= b2u(r.Counts[c] > 0) << c
+	}
+	m := x.fixed | x.byCats[0][nz&0xff] | x.byCats[1][nz>>8&0xff]
+	if r.Verdict == classify.Scanner {
+		m |= x.scanner
+	}
+	if r.Whitelisted {
+		m |= x.whitelist
+	}
+	return m
+}
+
+// b2u is 1 for true; the compiler turns it into a flag move, not a branch.
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
 }

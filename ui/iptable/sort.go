@@ -1,7 +1,6 @@
 package iptable
 
 import (
-	"cmp"
 	"encoding/binary"
 	"slices"
 
@@ -76,74 +75,108 @@ func severity(v classify.Verdict) int {
 	}
 }
 
-// sortItem is a row decorated with its sort keys, so the sort compares integers in one
-// contiguous slice instead of chasing row pointers and comparing times (about 5× faster on
-// 100,000 rows). k1 and k2 sort ascending; hi and lo are the IP's 16 bytes, the tie-break.
-type sortItem struct {
+// Item is a row decorated with its sort keys, so the sort compares integers in one contiguous,
+// pointer-free slice instead of chasing row pointers and converting times and rates per
+// comparison. k1 and k2 sort ascending; hi and lo are the IP's 16 bytes, the tie-break. A Keyer
+// makes Items while the caller passes over the snapshot's rows anyway (each row's memory is
+// touched once per snapshot, not once per pass), and SetItems sorts them.
+type Item struct {
 	k1, k2 int64
 	hi, lo uint64
-	r      *engine.Row
+	idx    uint32 // index of the row in the slice handed to SetItems
+	v6     bool   // the address is not IPv4: the IP column may need to widen
 }
 
-// keys returns the ascending keys of r for key: larger counts, rates and times sort first.
-func keys(r *engine.Row, key SortKey, cats []parse.Category) (k1, k2 int64) {
-	switch key {
+// Keyer decorates rows for one sort key and tab; get it from Model.Keyer.
+type Keyer struct {
+	key  SortKey
+	cats []parse.Category
+}
+
+// Item returns r, found at src[idx], decorated with its ascending sort keys: larger counts,
+// rates and times sort first.
+func (k Keyer) Item(r *engine.Row, idx int) Item {
+	var k1, k2 int64
+	switch k.key {
 	case ByCount:
-		return -Count(r, cats), -r.LastSeen.UnixNano()
+		k1, k2 = -Count(r, k.cats), -r.LastSeen.UnixNano()
 	case ByRate:
-		return -int64(r.RatePerMin * 1000), -Count(r, cats)
+		k1, k2 = -int64(r.RatePerMin*1000), -Count(r, k.cats)
 	case ByLastSeen:
-		return -r.LastSeen.UnixNano(), 0
+		k1 = -r.LastSeen.UnixNano()
 	case ByFirstSeen:
-		return -r.FirstSeen.UnixNano(), 0
+		k1 = -r.FirstSeen.UnixNano()
 	case ByVerdict:
-		return -int64(severity(r.Verdict)), -Count(r, cats)
+		k1, k2 = -int64(severity(r.Verdict)), -Count(r, k.cats)
+	}
+	b := r.IP.As16()
+	return Item{k1: k1, k2: k2, idx: uint32(idx), v6: !r.IP.Is4(),
+		hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:])}
+}
+
+func compareItems(a, b *Item) int {
+	switch {
+	case lessItem(a, b):
+		return -1
+	case lessItem(b, a):
+		return 1
 	default:
-		return 0, 0
+		return 0
 	}
 }
 
-func compareItems(a, b *sortItem) int {
-	if c := cmp.Compare(a.k1, b.k1); c != 0 {
-		return c
+// lessItem orders by k1, k2, then the IP. It is small enough to be inlined.
+func lessItem(a, b *Item) bool {
+	if a.k1 != b.k1 {
+		return a.k1 < b.k1
 	}
-	if c := cmp.Compare(a.k2, b.k2); c != 0 {
-		return c
+	if a.k2 != b.k2 {
+		return a.k2 < b.k2
 	}
-	if c := cmp.Compare(a.hi, b.hi); c != 0 {
-		return c
+	if a.hi != b.hi {
+		return a.hi < b.hi
 	}
-	return cmp.Compare(a.lo, b.lo)
+	return a.lo < b.lo
 }
 
-// sortRows sorts rows in place by key, with the IP as the last tie-break, so the order is
-// total. The engine delivers rows already ordered by Total, LastSeen and IP, which pdqsort
-// recognises in linear time, so the default view costs little more than the decoration.
-func sortRows(rows []*engine.Row, key SortKey, cats []parse.Category, reverse bool) {
-	if key == ByCount && !reverse && slices.IsSortedFunc(rows, func(a, b *engine.Row) int {
-		if c := cmp.Compare(Count(b, cats), Count(a, cats)); c != 0 {
-			return c
-		}
-		if c := b.LastSeen.Compare(a.LastSeen); c != 0 {
-			return c
-		}
-		return a.IP.Compare(b.IP)
-	}) {
-		return // the engine's order: one pass, no decoration
-	}
-	items := make([]sortItem, len(rows))
-	for i, r := range rows {
-		k1, k2 := keys(r, key, cats)
-		b := r.IP.As16()
-		items[i] = sortItem{k1: k1, k2: k2, r: r,
-			hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:])}
+// sortItems sorts items by their keys, with the IP as the last tie-break, so the order is total.
+// The engine delivers rows already ordered by Total, LastSeen and IP, so the default view is
+// usually sorted already: one linear check then saves the sort.
+func sortItems(items []Item, reverse bool) {
+	if itemsSorted(items, reverse) {
+		return
 	}
 	if reverse {
-		slices.SortFunc(items, func(a, b sortItem) int { return compareItems(&b, &a) })
+		slices.SortFunc(items, func(a, b Item) int { return compareItems(&b, &a) })
 	} else {
-		slices.SortFunc(items, func(a, b sortItem) int { return compareItems(&a, &b) })
+		slices.SortFunc(items, func(a, b Item) int { return compareItems(&a, &b) })
 	}
+}
+
+// itemsSorted is slices.IsSortedFunc without the call through a function value per pair.
+func itemsSorted(items []Item, reverse bool) bool {
+	for i := 1; i < len(items); i++ {
+		a, b := &items[i-1], &items[i]
+		if reverse {
+			a, b = b, a
+		}
+		if lessItem(b, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// sortRows sorts rows in place by key, with the IP as the last tie-break.
+func sortRows(rows []*engine.Row, key SortKey, cats []parse.Category, reverse bool) {
+	k := Keyer{key: key, cats: cats}
+	items := make([]Item, len(rows))
+	for i, r := range rows {
+		items[i] = k.Item(r, i)
+	}
+	sortItems(items, reverse)
+	src := slices.Clone(rows)
 	for i := range items {
-		rows[i] = items[i].r
+		rows[i] = src[items[i].idx]
 	}
 }

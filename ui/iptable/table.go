@@ -6,6 +6,7 @@ package iptable
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,12 @@ type Model struct {
 	width, height int
 	ipWidth       int
 	empty         string
+
+	// shown is the window last handed to the bubbles table, with its cursor; shownOK is false
+	// after applyColumns emptied it. Never modified once set (copies of the model share it).
+	shown       []table.Row
+	shownCursor int
+	shownOK     bool
 }
 
 // New returns an empty table using keys for navigation (bubbles' defaults are replaced).
@@ -82,13 +89,30 @@ func (m *Model) Tick(t time.Time) {
 // back on the IP it was on; if that IP is gone, the cursor keeps its index, clamped. A cursor on
 // the first row stays on the first row.
 func (m *Model) SetRows(rows []*engine.Row) {
-	m.rows = rows
-	sortRows(m.rows, m.sortKey, m.cats, m.reverse)
+	k := m.Keyer()
+	items := make([]Item, len(rows))
+	for i, r := range rows {
+		items[i] = k.Item(r, i)
+	}
+	m.SetItems(items, rows)
+}
+
+// Keyer decorates rows for the current sort key and tab, for SetItems.
+func (m *Model) Keyer() Keyer { return Keyer{key: m.sortKey, cats: m.cats} }
+
+// SetItems is SetRows for rows already decorated by Keyer: items refer to rows of src by index.
+// It sorts items in place (the caller may reuse the buffer afterwards; the table keeps neither
+// items nor src) and behaves as SetRows on the decorated rows.
+func (m *Model) SetItems(items []Item, src []*engine.Row) {
+	sortItems(items, m.reverse)
+	m.rows = make([]*engine.Row, len(items))
 	// The IP column is as wide as the longest address (IPv6 up to 39 characters).
 	ipWidth := 15
 	var buf [64]byte
-	for _, r := range rows {
-		if !r.IP.Is4() {
+	for i := range items {
+		r := src[items[i].idx]
+		m.rows[i] = r
+		if items[i].v6 {
 			ipWidth = max(ipWidth, len(r.IP.AppendTo(buf[:0])))
 		}
 	}
@@ -224,6 +248,7 @@ func (m *Model) relayout() {
 // so the rows are emptied first: that makes these calls cheap, and rows of the old layout would
 // index past the new columns. The caller re-fills them with refresh.
 func (m *Model) applyColumns() {
+	m.shownOK = false
 	m.tbl.SetRows(nil)
 	m.tbl.SetColumns(columns(m.cols, m.sortKey, m.reverse))
 	m.tbl.SetWidth(m.width)
@@ -246,6 +271,12 @@ func (m *Model) refresh() {
 	for i := m.top; i < end; i++ {
 		window = append(window, m.cells(m.rows[i], i == m.cursor))
 	}
+	// Rendering the window through the bubbles table is the dearest part of a snapshot; when
+	// the window reads the same (a quiet moment, a refresh between two ticks) it is kept.
+	if m.shownOK && m.shownCursor == m.cursor-m.top && slices.EqualFunc(window, m.shown, slices.Equal) {
+		return
+	}
+	m.shown, m.shownCursor, m.shownOK = window, m.cursor-m.top, true
 	// Every bubbles setter renders the rows around the cursor, as many as the viewport is
 	// high. With the height at zero SetRows and SetCursor render nothing; restoring the height
 	// renders the window once.

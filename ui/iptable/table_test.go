@@ -125,3 +125,22 @@ func TestTable_CursorOnFirstRowStaysOnLeader(t *testing.T) {
 		t.Fatalf("cursor %d on %v, want the new leader", m.Cursor(), m.SelectedIP())
 	}
 }
+
+func TestTable_UnchangedWindowKeptChangedOneRedrawn(t *testing.T) {
+	t.Parallel()
+	m := newTable(t, 100, 10)
+	m.SetRows([]*engine.Row{mkRow("192.0.2.1", 9, 0), mkRow("192.0.2.2", 5, 0)})
+	before := m.View()
+	m.SetRows([]*engine.Row{mkRow("192.0.2.1", 9, 0), mkRow("192.0.2.2", 5, 0)})
+	if m.View() != before {
+		t.Fatal("the same rows drew a different view")
+	}
+	m.SetRows([]*engine.Row{mkRow("192.0.2.1", 9, 0), mkRow("192.0.2.2", 7, 0)})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, " 7 ") || v == ansi.Strip(before) {
+		t.Fatalf("a changed count was not redrawn:\n%s", v)
+	}
+	m.move(1)
+	if r, _ := m.Selected(); r.IP.String() != "192.0.2.2" || m.View() == before {
+		t.Fatal("moving the cursor did not redraw")
+	}
+}
