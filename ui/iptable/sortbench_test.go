@@ -2,6 +2,7 @@ package iptable
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -17,5 +18,35 @@ func BenchmarkSortItems_Shuffled(b *testing.B) {
 	for b.Loop() {
 		copy(items, src)
 		sortItems(items, false)
+	}
+}
+
+func TestSortItems_MatchesSlicesSortFunc(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 3, 12, 13, 50, 1000, 20_000} {
+		for _, spread := range []int64{1, 3, 1 << 40} { // many ties on k1/k2, few, none
+			for _, reverse := range []bool{false, true} {
+				items := make([]Item, n)
+				for i := range items {
+					items[i] = Item{k1: rng.Int64N(spread), k2: rng.Int64N(spread), hi: uint64(rng.IntN(2)), lo: uint64(i) * 7919 % 100_003, idx: uint32(i)}
+				}
+				if n > 100 && spread == 3 { // an already ordered run and a reversed one
+					slices.SortFunc(items[:n/2], func(a, b Item) int { return compareItems(&a, &b) })
+					slices.SortFunc(items[n/2:], func(a, b Item) int { return compareItems(&b, &a) })
+				}
+				want := slices.Clone(items)
+				slices.SortFunc(want, func(a, b Item) int {
+					if reverse {
+						return compareItems(&b, &a)
+					}
+					return compareItems(&a, &b)
+				})
+				sortItems(items, reverse)
+				if !slices.Equal(items, want) {
+					t.Fatalf("n=%d spread=%d reverse=%v: order differs", n, spread, reverse)
+				}
+			}
+		}
 	}
 }
