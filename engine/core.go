@@ -63,11 +63,17 @@ func (c *Core) Ingest(b source.Batch) {
 // Line processes one line.
 func (c *Core) Line(text []byte, at time.Time) {
 	c.counters.Lines++
-	ev := &c.ev
-	if !c.parser.Parse(text, at, ev) {
+	if !c.parser.Parse(text, at, &c.ev) {
 		return
 	}
 	c.counters.MailLines++
+	c.record(&c.ev, text)
+}
+
+// record applies one parsed mail-daemon line: skipped before the cutoff, noted when no rule
+// recognised it, else added to the store. Line and the parallel path both end here, so they
+// cannot drift apart.
+func (c *Core) record(ev *parse.Event, raw []byte) {
 	if !c.cutoff.IsZero() && !ev.Time.IsZero() && ev.Time.Before(c.cutoff) {
 		return
 	}
@@ -78,7 +84,7 @@ func (c *Core) Line(text []byte, at time.Time) {
 		}
 		return
 	}
-	c.counters.Events += int64(c.store.Add(ev, text))
+	c.counters.Events += int64(c.store.Add(ev, raw))
 }
 
 // Store returns the store (for reading between Ingest calls).

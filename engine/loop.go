@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/mxtop/mxtop/engine/firewall"
-	"github.com/mxtop/mxtop/engine/parse"
 	"github.com/mxtop/mxtop/engine/source"
-	"github.com/mxtop/mxtop/engine/store"
 )
 
 // fwState is what the action worker reports after each firewall call.
@@ -195,7 +193,7 @@ func (l *loop) request(a action) firewall.Request {
 	if agg := l.core.Store().Get(ip); agg != nil {
 		v, reasons := l.core.Classifier().Verdict(agg)
 		req.Verdict = v.String()
-		req.Evidence = evidence(agg)
+		req.Evidence = CategoryCounts(agg.Counts)
 		if req.Reason == "" && len(reasons) > 0 {
 			req.Reason = v.String() + ": " + reasons[0]
 		}
@@ -204,16 +202,6 @@ func (l *loop) request(a action) firewall.Request {
 		req.Reason = "banned from mxtop"
 	}
 	return req
-}
-
-func evidence(agg *store.IP) map[string]int64 {
-	m := make(map[string]int64)
-	for _, c := range parse.Categories {
-		if n := agg.Counts[c]; n > 0 {
-			m[c.String()] = n
-		}
-	}
-	return m
 }
 
 func (l *loop) applyFirewall(st fwState) {

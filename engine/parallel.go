@@ -105,17 +105,6 @@ func (c *Core) apply(r *parsed) {
 	c.counters.Lines += r.lines
 	c.counters.MailLines += r.mail
 	for i := range r.evs {
-		ev := &r.evs[i]
-		if !c.cutoff.IsZero() && !ev.Time.IsZero() && ev.Time.Before(c.cutoff) {
-			continue
-		}
-		if ev.Kind == parse.Unknown {
-			c.counters.Unmatched++
-			if c.keepUnmatched {
-				c.noteUnmatched(ev)
-			}
-			continue
-		}
-		c.counters.Events += int64(c.store.Add(ev, r.raws[i]))
+		c.record(&r.evs[i], r.raws[i])
 	}
 }

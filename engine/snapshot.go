@@ -88,3 +88,15 @@ type RawLine struct {
 	Category parse.Category // None for echo, info and evidence lines
 	Text     string
 }
+
+// CategoryCounts returns the non-zero counts by category name, the shape of the JSON contract
+// and of a ban's evidence: {"pregreet": 5}.
+func CategoryCounts(counts [parse.NumCategories]int64) map[string]int64 {
+	m := make(map[string]int64)
+	for _, c := range parse.Categories {
+		if n := counts[c]; n > 0 {
+			m[c.String()] = n
+		}
+	}
+	return m
+}

@@ -45,23 +45,13 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func categories(r *engine.Row) map[string]int64 {
-	m := make(map[string]int64)
-	for _, c := range parse.Categories {
-		if n := r.Counts[c]; n > 0 {
-			m[c.String()] = n
-		}
-	}
-	return m
-}
-
 func writeJSON(w io.Writer, core *engine.Core, rows []*engine.Row) error {
 	n := core.Counters()
 	out := reportJSON{Lines: n.Lines, MailLines: n.MailLines, Events: n.Events, Unmatched: n.Unmatched, IPs: make([]ipJSON, 0, len(rows))}
 	for _, r := range rows {
 		out.IPs = append(out.IPs, ipJSON{
 			IP: r.IP.String(), Verdict: r.Verdict.String(), Reasons: r.Reasons, Total: r.Total,
-			Categories: categories(r), Hostname: r.Host, Helo: r.Helo,
+			Categories: engine.CategoryCounts(r.Counts), Hostname: r.Host, Helo: r.Helo,
 			Delivered: r.Delivered, Logins: r.Logins,
 			FirstSeen: rfc3339(r.FirstSeen), LastSeen: rfc3339(r.LastSeen),
 		})
