@@ -133,11 +133,15 @@ func TestIntegration_FollowThroughRestartStopRecreateRemove(t *testing.T) {
 	docker(t, "stop", "-t", "0", name)
 	s.waitState(t, StateStopped)
 	logsB := logsOf(t, name)
+	want := append(logsA, logsB...)
 
+	// The stop event can overtake the last lines still in the log stream: wait for every line
+	// (a lost line still fails, by timeout), then compare them all.
+	s.waitFor(t, "every line of both containers", func() bool { return len(s.lines) >= len(want) })
 	s.mu.Lock()
 	got := append([]string(nil), s.lines...)
 	s.mu.Unlock()
-	expectLines(t, got, append(logsA, logsB...)...)
+	expectLines(t, got, want...)
 
 	docker(t, "rm", name)
 	s.waitState(t, StateWaiting)
