@@ -50,14 +50,15 @@ type action struct {
 }
 
 // target is the IP the actions apply to: the drill-down's IP, else the table cursor's. On the
-// Banned tab it is the tracked row of the highlighted single-address ban, if there is one.
+// Banned and Whitelist tabs it is the tracked row of the highlighted single-address entry, if
+// there is one.
 func (m Model) target() (*engine.Row, bool) {
 	if m.drillOpen {
 		r := m.drill.Row()
 		return r, r != nil
 	}
-	if m.onBans() {
-		b, ok := m.bans.Selected()
+	if t := m.prefixTab(); t != nil {
+		b, ok := t.Selected()
 		if !ok || !b.Ban.Prefix.IsSingleIP() {
 			return nil, false
 		}
@@ -68,15 +69,21 @@ func (m Model) target() (*engine.Row, bool) {
 }
 
 // askAction opens the confirm dialog for o on the target row, or explains why not. Unban on the
-// Banned tab targets the highlighted ban's exact prefix, tracked or not.
+// Banned tab targets the highlighted ban's exact prefix, tracked or not; w on the Whitelist tab
+// removes the highlighted entry's exact prefix.
 func (m Model) askAction(o op) (Model, tea.Cmd) {
-	if o == opUnban && m.onBans() && !m.drillOpen {
-		return m.askUnbanPrefix()
+	if !m.drillOpen {
+		switch {
+		case o == opUnban && m.onBans():
+			return m.askPrefix(&m.bans, opUnban, "Unban ")
+		case o == opWhitelistOn && m.tabs[m.tab].kind == tabWhitelist:
+			return m.askPrefix(&m.wl, opWhitelistOff, "Remove from the whitelist ")
+		}
 	}
 	r, ok := m.target()
 	if !ok {
-		if m.onBans() {
-			return m.setStatus(statusInfo, "no tracked IP in the selected ban")
+		if m.prefixTab() != nil {
+			return m.setStatus(statusInfo, "no tracked IP in the selected prefix")
 		}
 		return m.setStatus(statusInfo, "no IP selected")
 	}
@@ -109,16 +116,21 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// askUnbanPrefix opens the dialog to lift the highlighted ban of the Banned tab.
-func (m Model) askUnbanPrefix() (Model, tea.Cmd) {
-	b, ok := m.bans.Selected()
+// askPrefix opens the dialog for o on the exact prefix highlighted in t (the Banned or
+// Whitelist tab's table); title is the question before the prefix.
+func (m Model) askPrefix(t *bantable.Model, o op, title string) (Model, tea.Cmd) {
+	b, ok := t.Selected()
 	if !ok {
-		return m.setStatus(statusInfo, "no ban selected")
+		return m.setStatus(statusInfo, "nothing selected")
 	}
 	p := b.Ban.Prefix
-	m.pendingAct = action{op: opUnban, ip: p.Addr(), prefix: p}
+	body := describeBan(b)
+	if o != opUnban {
+		body = body[1:] // a whitelist entry has no ban state
+	}
+	m.pendingAct = action{op: o, ip: p.Addr(), prefix: p}
 	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn,
-		"Unban "+p.String()+"?", describeBan(b), "")
+		title+p.String()+"?", body, "")
 	m.confirm.SetWidth(m.width - 4)
 	m.confirmOpen = true
 	return m, nil

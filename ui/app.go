@@ -94,6 +94,7 @@ type Model struct {
 	tabIdx    *tabIndex // row → its tabs; built in New, immutable
 	table     iptable.Model
 	bans      bantable.Model // the Banned tab's table: every ban of the snapshot
+	wl        bantable.Model // the Whitelist tab's table: every whitelisted prefix
 	header    string         // rendered in Update
 	tabLine   string         // rendered in Update
 
@@ -139,6 +140,7 @@ func New(eng Engine, opts Options) Model {
 		tabs:        tabList(),
 		table:       iptable.New(keys.Table, styles.Table),
 		bans:        bantable.New(keys.Table, styles.Table),
+		wl:          bantable.NewList(keys.Table, styles.Table, "the whitelist is empty"),
 		filterInput: prompt.New("filter (IP, CIDR, host or HELO): ", styles.Cursor),
 		help:        help.New(),
 	}
@@ -236,13 +238,14 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 
 // rebuildRows recounts every tab and hands the current tab's rows to its table. It computes a
 // bit mask of each row's tabs in one pass over its counts (one tab per category), which is
-// what keeps a 100,000-IP snapshot within budget. The Banned tab lists the snapshot's bans, not
-// rows: its count is the number of bans (that pass the filter).
+// what keeps a 100,000-IP snapshot within budget. The Banned and Whitelist tabs list the
+// snapshot's bans and whitelisted prefixes, not rows: their counts are the number of those
+// (that pass the filter).
 func (m Model) rebuildRows() Model {
 	for i := range m.tabCounts {
 		m.tabCounts[i] = 0
 	}
-	onBans := m.onBans()
+	onList := m.prefixTab() != nil
 	// The current tab's rows are decorated with their sort keys in the same pass that counts
 	// the tabs: each row's memory is touched once per snapshot.
 	bp := itemPool.Get().(*[]iptable.Item)
@@ -250,7 +253,7 @@ func (m Model) rebuildRows() Model {
 	items := (*bp)[:0]
 	if m.snap != nil {
 		cur := uint32(1) << m.tab
-		if onBans {
+		if onList {
 			cur = 0
 		}
 		keyer := m.table.Keyer()
@@ -278,8 +281,12 @@ func (m Model) rebuildRows() Model {
 			}
 		}
 		for i := range m.tabs {
-			if m.tabs[i].kind == tabBanned {
+			switch m.tabs[i].kind {
+			case tabBanned:
 				m.tabCounts[i] = m.countBans()
+			case tabWhitelist:
+				m.tabCounts[i] = m.countWhitelist()
+			default: // counted from the rows above
 			}
 		}
 	}
@@ -287,16 +294,22 @@ func (m Model) rebuildRows() Model {
 	case m.filter.active():
 		m.table.SetEmpty("no client IP matches the filter " + m.filter.raw)
 		m.bans.SetEmpty("no ban matches the filter " + m.filter.raw)
+		m.wl.SetEmpty("no whitelist entry matches the filter " + m.filter.raw)
 	case m.snap == nil:
 		m.table.SetEmpty("waiting for the first snapshot…")
 		m.bans.SetEmpty("waiting for the first snapshot…")
+		m.wl.SetEmpty("waiting for the first snapshot…")
 	default:
 		m.table.SetEmpty("no client IPs on this tab")
 		m.bans.SetEmpty("no bans")
+		m.wl.SetEmpty("the whitelist is empty")
 	}
-	if onBans {
+	switch m.tabs[m.tab].kind {
+	case tabBanned:
 		m.bans.SetRows(m.banRows())
-	} else {
+	case tabWhitelist:
+		m.wl.SetRows(m.whitelistRows())
+	default:
 		var src []*engine.Row
 		if m.snap != nil {
 			src = m.snap.Rows
@@ -316,6 +329,18 @@ var itemPool = sync.Pool{New: func() any { return new([]iptable.Item) }}
 
 // onBans reports whether the Banned tab is the current one.
 func (m Model) onBans() bool { return m.tabs[m.tab].kind == tabBanned }
+
+// prefixTab is the current tab's prefix table (Banned or Whitelist), nil on the row tabs.
+func (m *Model) prefixTab() *bantable.Model {
+	switch m.tabs[m.tab].kind {
+	case tabBanned:
+		return &m.bans
+	case tabWhitelist:
+		return &m.wl
+	default:
+		return nil
+	}
+}
 
 // now is the reference time of relative columns: the wall clock while following a live source,
 // the newest log time while back-filling or replaying (so a replayed file does not read "2d").
@@ -352,6 +377,7 @@ func (m Model) resize(w, h int) Model {
 func (m Model) layoutMain() Model {
 	m.table.SetSize(m.width, m.mainHeight())
 	m.bans.SetSize(m.width, m.mainHeight())
+	m.wl.SetSize(m.width, m.mainHeight())
 	m.drill.SetSize(m.width, m.mainHeight())
 	return m
 }

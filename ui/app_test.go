@@ -133,11 +133,7 @@ func TestPause_HoldsSnapshotsAndCountsThem(t *testing.T) {
 func TestFilter_CIDRSubstringAndEscClears(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{}, 100, 30, snap(1, fixtureRows()...))
-	h.press("/")
-	for _, r := range "198.51.100.0/24" {
-		h.press(string(r))
-	}
-	h.press("enter")
+	h.filterBy("198.51.100.0/24")
 	if n := h.m.table.Len(); n != 2 {
 		t.Fatalf("CIDR filter: %d rows, want 2", n)
 	}
@@ -196,8 +192,8 @@ func TestTabs_SwitchAndCount(t *testing.T) {
 		t.Error("AUTH tab lacks its FAILED column")
 	}
 	h.press("shift+tab", "shift+tab", "shift+tab") // wraps to Whitelist
-	if n := h.m.table.Len(); n != 1 {
-		t.Fatalf("Whitelist tab: %d rows", n)
+	if n := h.m.wl.Len(); n != 1 {
+		t.Fatalf("Whitelist tab: %d prefixes", n)
 	}
 	h.press("shift+tab") // Banned
 	if n := h.m.bans.Len(); n != 1 {

@@ -222,6 +222,16 @@ func (h *harness) press(keys ...string) {
 	}
 }
 
+// filterBy types s into the filter input and applies it with enter.
+func (h *harness) filterBy(s string) {
+	h.t.Helper()
+	h.press("/")
+	for _, r := range s {
+		h.press(string(r))
+	}
+	h.press("enter")
+}
+
 // run executes the last Cmd and feeds its message back, as the program would.
 func (h *harness) run() tea.Msg {
 	h.t.Helper()

@@ -40,15 +40,18 @@ func TestView_GoldenScreens(t *testing.T) {
 		load bool
 		bans bool // the snapshot carries bans no tracked row stands for
 		w, h int
+		wl   bool // the snapshot carries whitelisted prefixes no tracked row stands for
 	}{
-		{"help_80x24", Options{}, []string{"?"}, false, false, 0, 0},
-		{"help_readonly_80x24", Options{ReadOnly: true}, []string{"?"}, false, false, 0, 0},
-		{"confirm_80x24", Options{}, []string{"b"}, false, false, 0, 0},
-		{"drill_80x24", Options{}, []string{"enter"}, true, false, 0, 0},
-		{"paused_filtered_80x24", Options{}, []string{"p", "/", "1", "9", "8", ".", "5", "1", "enter", "tab"}, false, false, 0, 0},
-		{"banned_80x24", Options{}, []string{"shift+tab", "shift+tab", "down"}, false, true, 0, 0},
-		{"banned_120x40", Options{}, []string{"shift+tab", "shift+tab"}, false, true, 120, 40},
-		{"unban_prefix_80x24", Options{}, []string{"shift+tab", "shift+tab", "down", "u"}, false, true, 0, 0},
+		{"help_80x24", Options{}, []string{"?"}, false, false, 0, 0, false},
+		{"help_readonly_80x24", Options{ReadOnly: true}, []string{"?"}, false, false, 0, 0, false},
+		{"confirm_80x24", Options{}, []string{"b"}, false, false, 0, 0, false},
+		{"drill_80x24", Options{}, []string{"enter"}, true, false, 0, 0, false},
+		{"paused_filtered_80x24", Options{}, []string{"p", "/", "1", "9", "8", ".", "5", "1", "enter", "tab"}, false, false, 0, 0, false},
+		{"banned_80x24", Options{}, []string{"shift+tab", "shift+tab", "down"}, false, true, 0, 0, false},
+		{"banned_120x40", Options{}, []string{"shift+tab", "shift+tab"}, false, true, 120, 40, false},
+		{"unban_prefix_80x24", Options{}, []string{"shift+tab", "shift+tab", "down", "u"}, false, true, 0, 0, false},
+		{name: "whitelist_80x24", keys: []string{"shift+tab", "down"}, wl: true},
+		{name: "whitelist_remove_80x24", keys: []string{"shift+tab", "down", "w"}, wl: true},
 	}
 	for _, sc := range screens {
 		t.Run(sc.name, func(t *testing.T) {
@@ -58,8 +61,11 @@ func TestView_GoldenScreens(t *testing.T) {
 				w, ht = sc.w, sc.h
 			}
 			mk := func(seq uint64) *engine.Snapshot { return snap(seq, fixtureRows()...) }
-			if sc.bans {
+			switch {
+			case sc.bans:
 				mk = bansSnapshot
+			case sc.wl:
+				mk = whitelistSnapshot
 			}
 			h := newHarness(t, sc.opts, w, ht, mk(1))
 			h.eng.lines[ip] = lines

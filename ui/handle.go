@@ -27,8 +27,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if m2, cmd, ok := m.globalKey(msg); ok {
 		return m2, cmd
 	}
-	if m.onBans() {
-		m.bans, _ = m.bans.Update(msg)
+	if t := m.prefixTab(); t != nil {
+		*t, _ = t.Update(msg)
 		return m, nil
 	}
 	m.table, _ = m.table.Update(msg)
@@ -153,8 +153,9 @@ func (m Model) handleWheel(msg tea.MouseWheelMsg) Model {
 	case m.confirmOpen || m.showHelp:
 	case m.drillOpen:
 		m.drill, _, _ = m.drill.Update(msg)
-	case m.onBans():
-		m.bans, _ = m.bans.Update(msg)
+	case m.prefixTab() != nil:
+		t := m.prefixTab()
+		*t, _ = t.Update(msg)
 	default:
 		m.table, _ = m.table.Update(msg)
 	}

@@ -119,8 +119,8 @@ func (m Model) render() string {
 		main = lipgloss.Place(m.width, mh, lipgloss.Center, lipgloss.Center, m.confirm.View())
 	case m.drillOpen:
 		main = m.drill.View()
-	case m.onBans():
-		main = m.bans.View()
+	case m.prefixTab() != nil:
+		main = m.prefixTab().View()
 	default:
 		main = m.table.View()
 	}
@@ -187,9 +187,12 @@ func (m Model) statusLine() string {
 	if m.filter.active() && !m.filterInput.Focused() {
 		badges = append(badges, "filter "+m.filter.raw)
 	}
-	if m.onBans() {
+	switch {
+	case m.onBans():
 		badges = append(badges, "sort newest▼") // bans have one order
-	} else {
+	case m.prefixTab() != nil:
+		badges = append(badges, "sort prefix▲") // so has the whitelist
+	default:
 		k, rev := m.table.Sort()
 		dir := "▼"
 		if rev {

@@ -89,10 +89,9 @@ var _ [16 - parse.NumCategories]struct{}
 // over the tabs or a branch per category: the categories a row has events in form a 16-bit
 // set, and two 256-entry tables give the tabs of its low and high byte.
 type tabIndex struct {
-	fixed     uint32 // tabs every row is on (All)
-	byCats    [2][256]uint32
-	scanner   uint32 // tabs of scanner rows
-	whitelist uint32 // tabs of whitelisted rows
+	fixed   uint32 // tabs every row is on (All)
+	byCats  [2][256]uint32
+	scanner uint32 // tabs of scanner rows
 }
 
 func newTabIndex(tabs []tab) *tabIndex {
@@ -108,9 +107,7 @@ func newTabIndex(tabs []tab) *tabIndex {
 			}
 		case tabScanners:
 			x.scanner |= 1 << i
-		case tabWhitelist:
-			x.whitelist |= 1 << i
-		case tabBanned: // lists the snapshot's bans, not rows
+		case tabBanned, tabWhitelist: // list the snapshot's bans and whitelist, not rows
 		}
 	}
 	for half := range x.byCats {
@@ -134,9 +131,6 @@ func (x *tabIndex) mask(r *engine.Row) uint32 {
 	m := x.fixed | x.byCats[0][nz&0xff] | x.byCats[1][nz>>8&0xff]
 	if r.Verdict == classify.Scanner {
 		m |= x.scanner
-	}
-	if r.Whitelisted {
-		m |= x.whitelist
 	}
 	return m
 }

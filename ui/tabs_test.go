@@ -12,7 +12,7 @@ import (
 
 // naiveMask is the definition tabIndex.mask must agree with: a row is on All, on a category
 // tab when it has events in one of the tab's categories, on Scanners when its verdict is
-// scanner, on Whitelist when whitelisted; the Banned tab lists bans, not rows.
+// scanner; the Banned and Whitelist tabs list bans and prefixes, not rows.
 func naiveMask(tabs []tab, r *engine.Row) uint32 {
 	var m uint32
 	for i, t := range tabs {
@@ -26,8 +26,7 @@ func naiveMask(tabs []tab, r *engine.Row) uint32 {
 			}
 		case tabScanners:
 			on = r.Verdict == classify.Scanner
-		case tabWhitelist:
-			on = r.Whitelisted
+		case tabBanned, tabWhitelist:
 		}
 		if on {
 			m |= 1 << i

@@ -1,7 +1,8 @@
 // Package bantable is the Banned tab: every ban of the snapshot, whether or not a tracked IP
 // falls in it (a /24 or /64, an IP evicted from the store or never seen, a DROP rule added by
 // hand), with its enforcement state, reason, age, expiry and kernel counters. The cursor follows
-// its prefix across refreshes, as the attackers table follows its IP.
+// its prefix across refreshes, as the attackers table follows its IP. NewList makes the same
+// table for bare prefixes (the Whitelist tab): prefix, tracked IPs inside and their events.
 package bantable
 
 import (
@@ -60,6 +61,7 @@ type Model struct {
 	prefixWidth   int
 	cols          []col
 	empty         string
+	list          bool // bare prefixes (NewList): no ban columns
 }
 
 // column ids, in display order; a layout is the list of visible ones.
@@ -74,6 +76,7 @@ const (
 	colBytes
 	colEvents
 	colReason
+	colIPs
 )
 
 type col struct {
@@ -128,10 +131,27 @@ func layout(width, prefixWidth int) []col {
 	return append(cols, reason)
 }
 
+// listLayout is NewList's columns: the prefix, cut with … only when the screen is narrow, the
+// tracked IPs inside it and their events.
+func listLayout(width, prefixWidth int) []col {
+	prefixWidth = min(prefixWidth, maxPrefixWidth, max(width-2*(numWidth+cellPadding)-cellPadding, minPrefixWidth))
+	return []col{{colPrefix, "PREFIX", prefixWidth}, {colIPs, "IPS", numWidth}, {colEvents, "EVENTS", numWidth}}
+}
+
 // New returns an empty bans table using keys for navigation.
 func New(keys table.KeyMap, styles iptable.Styles) Model {
-	m := Model{keys: keys, styles: styles, prefixWidth: minPrefixWidth, empty: "no bans"}
-	m.cols = layout(0, m.prefixWidth)
+	return newModel(keys, styles, false, "no bans")
+}
+
+// NewList returns an empty table of bare prefixes (Row.Ban holds only the prefix), such as the
+// whitelist, showing for each the tracked IPs inside it and their events.
+func NewList(keys table.KeyMap, styles iptable.Styles, empty string) Model {
+	return newModel(keys, styles, true, empty)
+}
+
+func newModel(keys table.KeyMap, styles iptable.Styles, list bool, empty string) Model {
+	m := Model{keys: keys, styles: styles, prefixWidth: minPrefixWidth, empty: empty, list: list}
+	m.cols = m.layout()
 	m.tbl = table.New(
 		table.WithKeyMap(keys),
 		table.WithStyles(table.Styles{Header: styles.Header, Cell: styles.Cell, Selected: styles.Selected}),
@@ -159,7 +179,7 @@ func (m *Model) Tick(t time.Time) {
 }
 
 // SetRows replaces the rows (taking ownership of the slice), orders them newest ban first with
-// the prefix as the tie-break, and puts the cursor back on the prefix it was on; if that ban is
+// the prefix as the tie-break (bare prefixes have no time: prefix order), and puts the cursor back on the prefix it was on; if that ban is
 // gone the cursor keeps its index, clamped.
 func (m *Model) SetRows(rows []Row) {
 	slices.SortFunc(rows, func(a, b Row) int {
@@ -274,10 +294,18 @@ func (m *Model) restoreCursor() {
 	m.refresh()
 }
 
+// layout picks the columns of the table's kind for its width.
+func (m *Model) layout() []col {
+	if m.list {
+		return listLayout(m.width, m.prefixWidth)
+	}
+	return layout(m.width, m.prefixWidth)
+}
+
 // applyColumns hands the layout to the bubbles table. Its rows are emptied first: rows of the
 // old layout would index past the new columns. The caller re-fills them with refresh.
 func (m *Model) applyColumns() {
-	m.cols = layout(m.width, m.prefixWidth)
+	m.cols = m.layout()
 	cols := make([]table.Column, len(m.cols))
 	for i, c := range m.cols {
 		cols[i] = table.Column{Title: c.title, Width: c.width}
@@ -332,6 +360,8 @@ func (m *Model) cells(r *Row, plain bool) table.Row {
 			s = Human(b.Packets)
 		case colBytes:
 			s = Human(b.Bytes)
+		case colIPs:
+			s = strconv.Itoa(r.IPs)
 		case colEvents:
 			s = "-"
 			if r.IPs > 0 {

@@ -51,3 +51,31 @@ func TestTable_FitsWidthAndKeepsPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestList_PrefixOrderCountsAndNoBanColumns(t *testing.T) {
+	t.Parallel()
+	m := NewList(iptable.DefaultKeyMap(), iptable.Styles{}, "empty")
+	m.SetSize(60, 10)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "empty") {
+		t.Fatalf("no empty text:\n%s", v)
+	}
+	row := func(p string, ips int, events int64) Row {
+		return Row{Ban: firewall.Ban{Prefix: netip.MustParsePrefix(p)}, IPs: ips, Events: events}
+	}
+	m.SetRows([]Row{row("2001:db8::/64", 0, 0), row("198.51.100.0/24", 2, 19), row("192.0.2.7/32", 1, 2)})
+	v := ansi.Strip(m.View())
+	lines := strings.Split(v, "\n")
+	if len(lines) < 4 || strings.Contains(v, "STATE") || strings.Contains(v, "REASON") {
+		t.Fatalf("list layout:\n%s", v)
+	}
+	for i, want := range [][]string{{"PREFIX", "IPS", "EVENTS"}, {"192.0.2.7/32", "1", "2"}, {"198.51.100.0/24", "2", "19"}, {"2001:db8::/64", "0", "-"}} {
+		if got := strings.Fields(lines[i]); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("line %d = %q, want %q", i, got, want)
+		}
+	}
+	for _, l := range lines {
+		if lw := lipgloss.Width(l); lw > 60 {
+			t.Fatalf("line %d wide: %q", lw, l)
+		}
+	}
+}
