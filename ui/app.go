@@ -27,6 +27,7 @@ import (
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
 	"github.com/mxtop/mxtop/ui/bantable"
 	"github.com/mxtop/mxtop/ui/confirm"
 	"github.com/mxtop/mxtop/ui/iptable"
@@ -231,7 +232,7 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 	m.bans.SetNow(m.now())
 	m = m.rebuildRows()
 	if m.drillOpen {
-		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())
+		m.refreshDrill()
 	}
 	return m
 }
@@ -351,6 +352,28 @@ func (m Model) now() time.Time {
 	return m.clock
 }
 
+// refreshDrill updates the drill-down card from the snapshot on screen: the IP's row and the
+// IPv6 /64 it shares with other clients.
+func (m *Model) refreshDrill() {
+	ip := m.drill.IP()
+	m.drill.SetNet(m.net6For(ip))
+	m.drill.SetRow(m.findRow(ip), m.now())
+}
+
+// net6For is the entry of Snapshot.Nets6 (the /64s with more than one client) holding ip, or
+// the zero Net.
+func (m Model) net6For(ip netip.Addr) store.Net {
+	if m.snap == nil || !ip.Is6() {
+		return store.Net{}
+	}
+	for _, n := range m.snap.Nets6 {
+		if n.Prefix.Contains(ip) {
+			return n
+		}
+	}
+	return store.Net{}
+}
+
 func (m Model) findRow(ip netip.Addr) *engine.Row {
 	if m.snap == nil {
 		return nil
@@ -394,7 +417,7 @@ func (m Model) onTick(t time.Time) (Model, tea.Cmd) {
 	m.bans.Tick(m.now())
 	cmds := []tea.Cmd{tick()}
 	if m.drillOpen && !m.paused {
-		m.drill.SetRow(m.findRow(m.drill.IP()), m.now())
+		m.refreshDrill()
 		cmds = append(cmds, loadLines(m.ctx, m.eng, m.drill.IP()))
 	}
 	return m, tea.Batch(cmds...)

@@ -194,7 +194,7 @@ func (m Model) openDrill() (Model, tea.Cmd) {
 	}
 	m.drill = lines.New(m.keys.Lines, m.styles.Lines, r.IP, r)
 	m.drill.SetSize(m.width, m.mainHeight())
-	m.drill.SetRow(r, m.now())
+	m.refreshDrill()
 	m.drillOpen = true
 	return m, loadLines(m.ctx, m.eng, r.IP)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/mxtop/mxtop/engine"
 	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/engine/store"
 	"github.com/mxtop/mxtop/ui/iptable"
 	"github.com/mxtop/mxtop/ui/prompt"
 	"github.com/mxtop/mxtop/ui/sanitize"
@@ -52,6 +53,7 @@ type Model struct {
 	styles Styles
 	ip     netip.Addr
 	row    *engine.Row
+	net    store.Net // the IP's IPv6 /64 when it holds other clients too; zero otherwise
 	raw    []engine.RawLine
 	card   string
 	vp     viewport.Model
@@ -104,6 +106,10 @@ func (m *Model) SetRow(row *engine.Row, now time.Time) {
 	m.row, m.now = row, now
 	m.rebuild()
 }
+
+// SetNet sets the IPv6 /64 the IP shares with other clients (engine.Snapshot.Nets6), or the
+// zero Net for none; it takes effect with the next SetRow.
+func (m *Model) SetNet(n store.Net) { m.net = n }
 
 // SetLines replaces the raw lines, staying at the bottom if the view was following it.
 func (m *Model) SetLines(raw []engine.RawLine) {
@@ -261,9 +267,15 @@ func (m *Model) renderCard() string {
 			"/min · " + lab("first ") + iptable.Ago(m.now, r.FirstSeen) + " · " + lab("last ") + iptable.Ago(m.now, r.LastSeen) +
 			" · " + lab("delivered ") + strconv.Itoa(r.Delivered) + " · " + lab("logins ") + strconv.Itoa(r.Logins),
 		lab("categories ") + categories(r),
-		lab("HELOs ") + strings.Join(m.helos(), ", "),
-		lab("rate/min ") + spark.Line(m.perMinute(30), 30) + " (30 min of its kept lines)",
 	}
+	if n := m.net; n.Prefix.IsValid() {
+		lines = append(lines, lab("its /64 ")+n.Prefix.String()+": "+strconv.Itoa(n.IPs)+" addresses, "+
+			strconv.FormatInt(n.Total, 10)+" events")
+	}
+	lines = append(lines,
+		lab("HELOs ")+strings.Join(m.helos(), ", "),
+		lab("rate/min ")+spark.Line(m.perMinute(30), 30)+" (30 min of its kept lines)",
+	)
 	for i, l := range lines {
 		lines[i] = lipgloss.NewStyle().MaxWidth(max(m.width, 1)).Render(l)
 	}
