@@ -142,13 +142,18 @@ func lessItem(a, b *Item) bool {
 
 // sortItems sorts items by their keys, with the IP as the last tie-break, so the order is total.
 // The engine delivers rows already ordered by Total, LastSeen and IP, so the default view is
-// usually sorted already: one linear check then saves the sort.
+// usually sorted already: one linear check then saves the sort. Long inputs (a live wave sorted
+// by rate or last seen) go to radixSort, short ones to quickSort.
 func sortItems(items []Item, reverse bool) {
 	if itemsSorted(items, reverse) {
 		return
 	}
 	// The order is total (the IP breaks every tie), so descending is ascending reversed.
-	quickSort(items, 2*bits.Len(uint(len(items))))
+	if len(items) >= radixMin {
+		radixSort(items)
+	} else {
+		quickSort(items, 2*bits.Len(uint(len(items))))
+	}
 	if reverse {
 		slices.Reverse(items)
 	}

@@ -50,3 +50,30 @@ func TestSortItems_MatchesSlicesSortFunc(t *testing.T) {
 		}
 	}
 }
+
+// TestRadixSort_SignedKeysAndTies checks the radix path (n >= radixMin) on the keys Keyer
+// really makes (negative counts, rates and times), keys of both signs, the IPv6 half of the
+// tie-break and runs of equal keys of every length.
+func TestRadixSort_SignedKeysAndTies(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{radixMin, radixMin + 1, 30_000} {
+		for _, spread := range []int64{1, 5, 300, 1 << 50} {
+			items := make([]Item, n)
+			for i := range items {
+				items[i] = Item{k1: rng.Int64N(spread) - spread/2, k2: -rng.Int64N(spread),
+					hi: uint64(rng.IntN(3)) << 60, lo: rng.Uint64() % 5000, idx: uint32(i)}
+			}
+			want := slices.Clone(items)
+			slices.SortStableFunc(want, func(a, b Item) int { return compareItems(&a, &b) })
+			radixSort(items)
+			for i := range items { // equal items (same keys and IP) may differ only in idx
+				a, b := items[i], want[i]
+				a.idx, b.idx = 0, 0
+				if a != b {
+					t.Fatalf("n=%d spread=%d: item %d = %+v, want %+v", n, spread, i, items[i], want[i])
+				}
+			}
+		}
+	}
+}
