@@ -1,6 +1,7 @@
 package iptable
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -63,6 +64,15 @@ func TestRadixSort_SignedKeysAndTies(t *testing.T) {
 			for i := range items {
 				items[i] = Item{k1: rng.Int64N(spread) - spread/2, k2: -rng.Int64N(spread),
 					hi: uint64(rng.IntN(3)) << 60, lo: rng.Uint64() % 5000, idx: uint32(i)}
+			}
+			if spread == 1<<50 { // key ranges that overflow int64: the byte-wise path
+				items[0].k1, items[1].k1 = math.MaxInt64, math.MinInt64
+			}
+			if spread == 5 { // k2 spans 63 bits while k1 is constant: still one packed key
+				for i := range items {
+					items[i].k1 = 3
+				}
+				items[0].k2, items[1].k2 = math.MinInt64, -1
 			}
 			want := slices.Clone(items)
 			slices.SortStableFunc(want, func(a, b Item) int { return compareItems(&a, &b) })
