@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -259,13 +260,23 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 		return err
 	}
 	defer rc.Close()
+	var stream io.Reader = rc
 	if tail != nil {
-		if err := drain(e, tail); err != nil {
+		// The daemon answers before its follower has found the file's end, so a line written
+		// in between would be in neither a drain made now nor the stream (a CI run lost one
+		// line this way). Drain only once the stream has delivered something: the follower is
+		// attached by then and the file holds every line up to that data; the overlap is
+		// dropped by timestamp (resume). On an idle container the few lines written during the
+		// switch wait for the next line, but none is lost.
+		stream = &drainFirst{r: rc, drain: func() error {
+			err := drain(e, tail)
+			tail.close()
+			e.resume()
 			return err
-		}
-		tail.close()
+		}}
+	} else {
+		e.resume()
 	}
-	e.resume()
 	e.spanFrom, e.spanTo = time.Time{}, time.Time{}
 	// While following, the detail keeps only why the API is used for history, if it is.
 	followDetail := ""
@@ -275,7 +286,26 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	if err := e.setState(StateFollowing, followDetail); err != nil {
 		return err
 	}
-	return readAPIStream(rc, info.tty, true, e)
+	return readAPIStream(stream, info.tty, true, e)
+}
+
+// drainFirst runs drain once, just before the first data (or the end) of the stream it wraps
+// is handed on.
+type drainFirst struct {
+	r     io.Reader
+	drain func() error
+	done  bool
+}
+
+func (d *drainFirst) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if !d.done && (n > 0 || err != nil) {
+		d.done = true
+		if derr := d.drain(); derr != nil {
+			return 0, derr
+		}
+	}
+	return n, err
 }
 
 // fileDetail decides whether the json-file log can be read and says so in one phrase.
