@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 
@@ -41,9 +40,6 @@ func (r *Row) State() string {
 		return "active"
 	}
 }
-
-// wheelStep is how many rows one mouse wheel notch moves the cursor.
-const wheelStep = 3
 
 // Model is the bans table. Rows are formatted only for the visible window.
 type Model struct {
@@ -226,35 +222,8 @@ func (m Model) SelectedPrefix() netip.Prefix { return m.selected }
 
 // Update moves the cursor on navigation keys and mouse wheel notches.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	page := max(m.height-1, 1)
-	half := max(page/2, 1)
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, m.keys.LineUp):
-			m.move(-1)
-		case key.Matches(msg, m.keys.LineDown):
-			m.move(1)
-		case key.Matches(msg, m.keys.PageUp):
-			m.move(-page)
-		case key.Matches(msg, m.keys.PageDown):
-			m.move(page)
-		case key.Matches(msg, m.keys.HalfPageUp):
-			m.move(-half)
-		case key.Matches(msg, m.keys.HalfPageDown):
-			m.move(half)
-		case key.Matches(msg, m.keys.GotoTop):
-			m.move(-len(m.rows))
-		case key.Matches(msg, m.keys.GotoBottom):
-			m.move(len(m.rows))
-		}
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.move(-wheelStep)
-		case tea.MouseWheelDown:
-			m.move(wheelStep)
-		}
+	if n, ok := iptable.Step(msg, m.keys, max(m.height-1, 1), len(m.rows)); ok {
+		m.move(n)
 	}
 	return m, nil
 }

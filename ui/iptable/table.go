@@ -160,36 +160,46 @@ func (m Model) SelectedIP() netip.Addr { return m.selected }
 
 // Update moves the cursor on navigation keys and mouse wheel notches.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	half := max(m.visible()/2, 1)
+	if n, ok := Step(msg, m.keys, m.visible(), len(m.rows)); ok {
+		m.move(n)
+	}
+	return m, nil
+}
+
+// Step is how far a navigation key or wheel notch moves a cursor in a table of total rows
+// showing page of them; ok is false for any other message. Every table of the UI (attackers,
+// bans, whitelist) moves by it, so they all answer the same keys the same way.
+func Step(msg tea.Msg, keys table.KeyMap, page, total int) (n int, ok bool) {
+	half := max(page/2, 1)
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.keys.LineUp):
-			m.move(-1)
-		case key.Matches(msg, m.keys.LineDown):
-			m.move(1)
-		case key.Matches(msg, m.keys.PageUp):
-			m.move(-m.visible())
-		case key.Matches(msg, m.keys.PageDown):
-			m.move(m.visible())
-		case key.Matches(msg, m.keys.HalfPageUp):
-			m.move(-half)
-		case key.Matches(msg, m.keys.HalfPageDown):
-			m.move(half)
-		case key.Matches(msg, m.keys.GotoTop):
-			m.move(-len(m.rows))
-		case key.Matches(msg, m.keys.GotoBottom):
-			m.move(len(m.rows))
+		case key.Matches(msg, keys.LineUp):
+			return -1, true
+		case key.Matches(msg, keys.LineDown):
+			return 1, true
+		case key.Matches(msg, keys.PageUp):
+			return -page, true
+		case key.Matches(msg, keys.PageDown):
+			return page, true
+		case key.Matches(msg, keys.HalfPageUp):
+			return -half, true
+		case key.Matches(msg, keys.HalfPageDown):
+			return half, true
+		case key.Matches(msg, keys.GotoTop):
+			return -total, true
+		case key.Matches(msg, keys.GotoBottom):
+			return total, true
 		}
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
-			m.move(-wheelStep)
+			return -wheelStep, true
 		case tea.MouseWheelDown:
-			m.move(wheelStep)
+			return wheelStep, true
 		}
 	}
-	return m, nil
+	return 0, false
 }
 
 // View renders the header and the visible rows; the rows were formatted in Update.
