@@ -163,26 +163,24 @@ func (s *Store) rate(ip *IP, ev *parse.Event, n int) {
 		return
 	}
 	sec := ev.Time.Unix()
-	min := sec / 60
+	bump(ip.minutes[:], &ip.minuteLast, sec/60, int32(n))
+	bump(s.secRing[:], &s.secLast, sec, int64(n))
+}
+
+// bump adds n to the bucket of time unit t in ring, a window of len(ring) units ending at
+// *last. A newer t slides the window, clearing the buckets it passes; a t older than the window
+// is dropped.
+func bump[T int32 | int64](ring []T, last *int64, t int64, n T) {
+	size := int64(len(ring))
 	switch {
-	case min > ip.minuteLast:
-		for m := max(ip.minuteLast+1, min-rateMinutes+1); m <= min; m++ {
-			ip.minutes[m%rateMinutes] = 0
+	case t > *last:
+		for x := max(*last+1, t-size+1); x <= t; x++ {
+			ring[x%size] = 0
 		}
-		ip.minuteLast = min
-		ip.minutes[min%rateMinutes] = int32(n)
-	case min > ip.minuteLast-rateMinutes:
-		ip.minutes[min%rateMinutes] += int32(n)
-	}
-	switch {
-	case sec > s.secLast:
-		for x := max(s.secLast+1, sec-RateSeconds+1); x <= sec; x++ {
-			s.secRing[x%RateSeconds] = 0
-		}
-		s.secLast = sec
-		s.secRing[sec%RateSeconds] = int64(n)
-	case sec > s.secLast-RateSeconds:
-		s.secRing[sec%RateSeconds] += int64(n)
+		*last = t
+		ring[t%size] = n
+	case t > *last-size:
+		ring[t%size] += n
 	}
 }
 
