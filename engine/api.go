@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/source"
 )
@@ -144,12 +143,7 @@ func (e *Engine) Lines(ctx context.Context, ip netip.Addr) ([]RawLine, error) {
 	}
 }
 
-// classifierWith rebuilds the verdict rules with the firewall's whitelist.
-func classifierWith(cfg classify.Config, wl []netip.Prefix) *classify.Classifier {
-	cfg.Whitelist = mergePrefixes(cfg.Whitelist, wl)
-	return classify.New(cfg)
-}
-
+// mergePrefixes returns a followed by the prefixes of b it lacks.
 func mergePrefixes(a, b []netip.Prefix) []netip.Prefix {
 	out := append([]netip.Prefix(nil), a...)
 	for _, p := range b {

@@ -109,10 +109,18 @@ func (c *Core) SetClassifier(cls *classify.Classifier) {
 	clear(c.rows)
 }
 
-// SetBans records the firewall's bans and marks every row stale, since a ban may cover many IPs.
+// SetBans records the firewall's bans. Rows go stale only when the banned prefixes changed (a
+// ban may cover many IPs); the firewall reports its state after every action and every minute,
+// mostly with new packet counters only, and rebuilding 100,000 rows for that would be waste.
 func (c *Core) SetBans(bans []firewall.Ban) {
+	same := len(bans) == len(c.bans)
+	for i := 0; same && i < len(bans); i++ {
+		same = bans[i].Prefix == c.bans[i].Prefix
+	}
 	c.bans = bans
-	clear(c.rows)
+	if !same {
+		clear(c.rows)
+	}
 }
 
 // Rows brings the row cache up to date with the store and returns every row sorted by Total

@@ -10,8 +10,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
 )
 
 // chanSource sends the batches it is given, then waits for ctx (like a live follow), or
@@ -277,3 +279,21 @@ var (
 	_ Firewall   = (*firewall.Manager)(nil)
 	_ maintainer = (*firewall.Manager)(nil)
 )
+
+// TestSetBans_CountersOnlyKeepRows: the firewall reports its bans every minute with fresh packet
+// counters; rows are rebuilt only when the banned prefixes change.
+func TestSetBans_CountersOnlyKeepRows(t *testing.T) {
+	c := NewCore(classify.Config{}, store.Limits{})
+	c.Line([]byte(pregreet(1)), time.Time{})
+	p := netip.MustParsePrefix("203.0.113.7/32")
+	c.SetBans([]firewall.Ban{{Prefix: p, Packets: 1}})
+	before := c.Rows()[0]
+	c.SetBans([]firewall.Ban{{Prefix: p, Packets: 99}})
+	if c.Rows()[0] != before || !before.Banned {
+		t.Fatal("a counters-only update rebuilt the row, or the row is not banned")
+	}
+	c.SetBans(nil)
+	if c.Rows()[0].Banned {
+		t.Fatal("unban not reflected in the row")
+	}
+}

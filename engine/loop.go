@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/mxtop/mxtop/engine/classify"
 	"github.com/mxtop/mxtop/engine/firewall"
 	"github.com/mxtop/mxtop/engine/source"
 )
@@ -206,7 +208,11 @@ func (l *loop) request(a action) firewall.Request {
 
 func (l *loop) applyFirewall(st fwState) {
 	l.core.SetBans(st.bans)
-	l.core.SetClassifier(classifierWith(l.e.cfg.Classify, st.whitelist))
+	if wl := mergePrefixes(l.e.cfg.Classify.Whitelist, st.whitelist); !slices.Equal(wl, l.core.Classifier().Config().Whitelist) {
+		cfg := l.e.cfg.Classify
+		cfg.Whitelist = wl
+		l.core.SetClassifier(classify.New(cfg))
+	}
 	l.fwErr = ""
 	if st.err != nil {
 		l.fwErr = st.err.Error()
