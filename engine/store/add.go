@@ -198,9 +198,16 @@ func (s *Store) keepLine(ip *IP, ev *parse.Event, cat parse.Category, raw []byte
 		ip.lineHead = (ip.lineHead + 1) % len(ip.lines)
 	}
 	// Over the byte budget: drop whole rings of the least recently seen IPs; their counters stay.
-	for victim := s.tail; s.lineBytes > s.lim.MaxLineBytes && victim != nil && victim != ip; victim = victim.prev {
+	// The walk starts past the IPs already emptied (tail … s.bare), so once the budget is reached
+	// each new line costs O(1) instead of a walk over every emptied IP.
+	victim := s.tail
+	if s.bare != nil {
+		victim = s.bare.prev
+	}
+	for ; s.lineBytes > s.lim.MaxLineBytes && victim != nil && victim != ip; victim = victim.prev {
 		s.lineBytes -= int64(victim.lineBytes)
 		victim.lines, victim.lineHead, victim.lineBytes = nil, 0, 0
+		s.bare = victim
 	}
 }
 
@@ -232,6 +239,9 @@ func (s *Store) pushFront(ip *IP) {
 }
 
 func (s *Store) unlink(ip *IP) {
+	if ip == s.bare { // the emptied run at the tail shrinks by its newest member
+		s.bare = ip.next
+	}
 	if ip.prev != nil {
 		ip.prev.next = ip.next
 	} else {

@@ -94,10 +94,13 @@ const (
 
 // Store holds every tracked IP.
 type Store struct {
-	lim       Limits
-	ips       map[netip.Addr]*IP
-	head      *IP // most recently updated
-	tail      *IP // least recently updated: evicted first
+	lim  Limits
+	ips  map[netip.Addr]*IP
+	head *IP // most recently updated
+	tail *IP // least recently updated: evicted first
+	// bare is the newest IP of the run tail … bare whose raw lines were dropped for the byte
+	// budget (nil when none): every IP in that run has no lines.
+	bare      *IP
 	totals    [parse.NumCategories]int64
 	events    int64
 	evicted   int64

@@ -154,3 +154,30 @@ func TestIPv6_AggregatedPer64(t *testing.T) {
 		t.Fatalf("nets %+v", nets)
 	}
 }
+
+// TestLines_ByteBudgetKeepsNewestRings: over many IPs and lines the budget holds, the newest
+// IPs keep their lines and counters of emptied IPs stay, including IPs seen again after their
+// lines were dropped.
+func TestLines_ByteBudgetKeepsNewestRings(t *testing.T) {
+	s := New(Limits{MaxLinesPerIP: 2, MaxLineBytes: 2000})
+	for i := 0; i < 250; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:01:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [198.51.%d.%d]:1: x", i%3, i))
+		if i%50 == 0 { // an old IP comes back and must get lines again
+			feed(t, s, "Nov 27 10:01:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.1]:1: x")
+		}
+		if s.lineBytes > 2000 {
+			t.Fatalf("line %d: %d bytes over the 2000-byte budget", i, s.lineBytes)
+		}
+	}
+	var sum int64
+	s.Each(func(ip *IP) { sum += int64(ip.lineBytes) })
+	if sum != s.lineBytes {
+		t.Fatalf("per-IP bytes %d, store total %d", sum, s.lineBytes)
+	}
+	if newest := s.Get(ip("198.51.0.249")); newest == nil || len(newest.Lines()) == 0 {
+		t.Fatal("the newest IP lost its lines")
+	}
+	if back := s.Get(ip("203.0.113.1")); back.Total != 5 {
+		t.Fatalf("returning IP total %d, want 5", back.Total)
+	}
+}
