@@ -17,6 +17,7 @@ type parsed struct {
 	evs        []parse.Event
 	raws       [][]byte
 	unmatchedN int64
+	release    func() // the batch's Release: its lines are no longer needed once applied
 }
 
 // IngestAll reads src to its end (or until ctx is done) with parsing spread over all cores:
@@ -68,6 +69,9 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	for out := range order {
 		r := <-out
 		c.apply(r)
+		if r.release != nil {
+			r.release()
+		}
 		// Drop the pointers into this batch's chunk, or the pooled slices would keep it alive.
 		clear(r.evs)
 		clear(r.raws)
@@ -79,7 +83,7 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 }
 
 func parseBatch(p *parse.Parser, b source.Batch, r *parsed) {
-	r.status = b.Status
+	r.status, r.release = b.Status, b.Release
 	r.lines = int64(len(b.Lines))
 	r.mail, r.unmatchedN = 0, 0
 	var ev parse.Event

@@ -105,13 +105,23 @@ func (r *Reader) Run(ctx context.Context, out chan<- Batch) error {
 	if err := send(ctx, out, Batch{Status: statusPtr(st)}); err != nil {
 		return err
 	}
-	var c cutter
+	// Chunks and line slices are recycled when the receiver releases its batches (IngestAll
+	// does): a one-shot read then allocates nothing per chunk.
+	c := cutter{pool: newChunkPool(readerPool)}
+	defer c.reset()
+	spare := make(chan []Line, readerPool)
 	var done int64
 	lastPct := 0
 	for {
 		n, err := c.readFrom(r.r)
 		done += int64(n)
-		lines := c.cut(make([]Line, 0, n/64+1), time.Time{})
+		var lines []Line
+		select {
+		case lines = <-spare:
+		default:
+			lines = make([]Line, 0, ChunkSize/64)
+		}
+		lines = c.cut(lines, time.Time{})
 		if err != nil {
 			lines = c.flush(lines, time.Time{})
 		}
@@ -128,7 +138,11 @@ func (r *Reader) Run(ctx context.Context, out chan<- Batch) error {
 			}
 		}
 		if len(lines) > 0 || sp != nil {
-			if e := send(ctx, out, Batch{Lines: lines, Status: sp}); e != nil {
+			b := Batch{Lines: lines, Status: sp}
+			if len(lines) > 0 {
+				b.Release = recycle(c.hold(), lines, spare)
+			}
+			if e := send(ctx, out, b); e != nil {
 				return e
 			}
 		}
@@ -141,6 +155,22 @@ func (r *Reader) Run(ctx context.Context, out chan<- Batch) error {
 				return ctx.Err()
 			}
 			return fmt.Errorf("read %s: %w", r.name, cause(err))
+		}
+	}
+}
+
+// readerPool is how many chunks and line slices a Reader keeps for reuse: enough for the batches
+// in flight between a reader, the parse workers and the store.
+const readerPool = 16
+
+// recycle returns a batch's Release: give back the chunk reference and the line slice.
+func recycle(chunk func(), lines []Line, spare chan []Line) func() {
+	return func() {
+		chunk()
+		clear(lines) // drop the pointers into the chunk before the slice waits in the pool
+		select {
+		case spare <- lines[:0]:
+		default:
 		}
 	}
 }

@@ -175,6 +175,9 @@ func BenchmarkReader(b *testing.B) {
 			n := 0
 			for bt := range out {
 				n += len(bt.Lines)
+				if bt.Release != nil {
+					bt.Release()
+				}
 			}
 			done <- n
 		}()
@@ -185,4 +188,59 @@ func BenchmarkReader(b *testing.B) {
 		lines += <-done
 	}
 	b.ReportMetric(float64(lines)/time.Since(start).Seconds(), "lines/s")
+}
+
+// TestReader_ReleasedChunksAreReusedNotOverwritten: a receiver that holds several batches while
+// releasing older ones sees every held line intact, and a released chunk is reused.
+func TestReader_ReleasedChunksAreReusedNotOverwritten(t *testing.T) {
+	var data bytes.Buffer
+	const n = 200_000 // about 6 MiB: several chunks
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&data, "line %07d of the test, padded to look like a log line\n", i)
+	}
+	out := make(chan Batch, 4)
+	errc := make(chan error, 1)
+	go func() { errc <- NewReader("t", &data).Run(context.Background(), out); close(out) }()
+	var held []Batch
+	next := 0
+	chunks := map[*byte]int{} // first byte of each batch's chunk region → batches seen there
+	check := func(b Batch) {
+		for _, l := range b.Lines {
+			if want := fmt.Sprintf("line %07d of the test, padded to look like a log line", next); string(l.Text) != want {
+				t.Fatalf("line %d reads %q after later batches were released", next, l.Text)
+			}
+			next++
+		}
+		b.Release()
+	}
+	for b := range out {
+		if len(b.Lines) == 0 {
+			continue
+		}
+		if b.Release == nil {
+			t.Fatal("a Reader batch has no Release")
+		}
+		chunks[&b.Lines[0].Text[:1][0]]++
+		held = append(held, b)
+		if len(held) > 3 { // keep three batches in hand, like a pipeline with work in flight
+			check(held[0])
+			held = held[1:]
+		}
+	}
+	for _, b := range held {
+		check(b)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if next != n {
+		t.Fatalf("%d lines, want %d", next, n)
+	}
+	reused := false
+	for _, c := range chunks {
+		reused = reused || c > 1
+	}
+	if !reused {
+		t.Fatal("no chunk was reused although every batch was released")
+	}
 }

@@ -32,7 +32,8 @@ type Line struct {
 	// "time"); zero when the transport has none and the line's own header must be used.
 	Time time.Time
 	// Text is the line without its trailing newline (and without a trailing \r). It points into
-	// memory owned by the Batch: the receiver may keep it, the sender never reuses it.
+	// memory owned by the Batch: the receiver may keep it, the sender never reuses it, unless
+	// the receiver calls the batch's Release.
 	Text []byte
 }
 
@@ -42,6 +43,10 @@ type Batch struct {
 	// Status is non-nil when the source's state changed before these lines; a batch may carry
 	// only a status and no lines.
 	Status *Status
+	// Release, when not nil, gives the memory behind Lines back to the source for reuse. A
+	// receiver that calls it must do so once, after its last use of Lines and of anything sliced
+	// from a line's Text; a receiver that never calls it loses nothing but the reuse.
+	Release func()
 }
 
 // State is what a source is doing, shown in the engine snapshot and the TUI header.
