@@ -104,7 +104,7 @@ type Event struct {
 	Category Category   // for Attack
 	Count    int        // events this line stands for (Dovecot "auth failed, 3 attempts"), ≥ 1 for Attack
 	IP       netip.Addr // the client, from its position in the line only; unmapped (::ffff:a.b.c.d → a.b.c.d)
-	Host     []byte     // reverse-DNS name from host[IP]; empty or "unknown" when Postfix had none
+	Host     []byte     // reverse-DNS name from host[IP]; empty when Postfix had none ("unknown")
 	Helo     []byte     // helo=<…> when the line carries one
 	QueueID  []byte     // Postfix queue ID for Queued/Delivered
 	User     []byte     // SASL or Dovecot user name, attacker-controlled

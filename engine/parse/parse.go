@@ -187,22 +187,21 @@ func hostThenTag(b []byte, ev *Event) []byte {
 // strict (no stamp before it), a non-mail program needs its [pid], so that bare messages such as
 // "warning: …" or "NOQUEUE: reject: …" are not mistaken for tags.
 func tag(b []byte, ev *Event, strict bool) ([]byte, bool) {
-	end := bytes.Index(b, []byte(": "))
-	if end <= 0 {
+	// The tag ends at the first ": ", with no space before it: so at the first space, which
+	// must follow a ':'.
+	end := bytes.IndexByte(b, ' ') - 1
+	if end <= 0 || b[end] != ':' {
 		return nil, false
 	}
 	t := b[:end]
-	if bytes.IndexByte(t, ' ') >= 0 {
-		return nil, false
-	}
 	name := t
 	var pid int
 	hasPID := false
-	if i := bytes.IndexByte(t, '['); i > 0 && t[len(t)-1] == ']' {
-		name = t[:i]
+	if open := bytes.IndexByte(t, '['); open > 0 && t[len(t)-1] == ']' {
+		name = t[:open]
 		var k int
-		pid, k = atoi(t[i+1 : len(t)-1])
-		if k != len(t)-i-2 {
+		pid, k = atoi(t[open+1 : len(t)-1])
+		if k != len(t)-open-2 {
 			return nil, false
 		}
 		hasPID = true
@@ -231,6 +230,19 @@ func looksLikeProgram(name []byte) bool {
 // daemonOf classifies a syslog tag by its last path element: postfix/submission/smtpd and
 // postfix-incoming/smtpd are both smtpd.
 func daemonOf(name []byte) Daemon {
+	switch string(name) { // docker-mailserver's own tags, answered without the general rules below
+	case "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd", "postfix/submissions/smtpd":
+		return DaemonSMTPD
+	case "postfix/postscreen":
+		return DaemonPostscreen
+	case "postfix/dnsblog":
+		return DaemonDNSBLog
+	case "postfix/qmgr", "postfix/cleanup", "postfix/smtp", "postfix/lmtp", "postfix/anvil",
+		"postfix/scache", "postfix/pickup", "postfix/master", "postfix/bounce", "postfix/local":
+		return DaemonPostfixOther
+	case "dovecot":
+		return DaemonDovecot
+	}
 	last := name
 	if i := bytes.LastIndexByte(name, '/'); i >= 0 {
 		last = name[i+1:]

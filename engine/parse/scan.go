@@ -55,7 +55,8 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 
 // hostIP parses Postfix's client field "host[ip]" at the start of b, with an optional ":port"
 // after the bracket. It returns the host name, the address and the rest of b after the field.
-// The host is a DNS name or "unknown": it never contains '[' or a space.
+// The host is a DNS name, never containing '[' or a space, or empty: Postfix's "unknown" (no
+// reverse name) is returned as empty, so that no later stage has to compare it again.
 func hostIP(b []byte) (host []byte, ip netip.Addr, rest []byte, ok bool) {
 	open := bytes.IndexByte(b, '[')
 	if open < 0 || bytes.IndexByte(b[:open], ' ') >= 0 {
@@ -71,7 +72,11 @@ func hostIP(b []byte) (host []byte, ip netip.Addr, rest []byte, ok bool) {
 		return nil, netip.Addr{}, nil, false
 	}
 	rest = skipPort(b[end+1:])
-	return b[:open], ip, rest, true
+	host = b[:open]
+	if string(host) == "unknown" {
+		host = nil
+	}
+	return host, ip, rest, true
 }
 
 // bracketIP parses postscreen's client field "[ip]:port" at the start of b.

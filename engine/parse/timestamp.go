@@ -50,10 +50,7 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 	default:
 		// No zone ("2013-08-11 03:56:40 auth-worker…"): read as UTC.
 	}
-	var key [25]byte
-	n := copy(key[:], b[:19])
-	n += copy(key[n:], b[zoneStart:i])
-	if c.klen == n && c.key == key {
+	if c.klen == 19+i-zoneStart && string(b[:19]) == string(c.key[:19]) && string(b[zoneStart:i]) == string(c.key[19:c.klen]) {
 		return time.Unix(c.sec, int64(nsec)).UTC(), i, true
 	}
 	year, ok1 := digits2(b[0:2])
@@ -79,7 +76,9 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 		}
 	}
 	sec := time.Date(year*100+year2, time.Month(mon), day, hh, mm, ss, 0, time.UTC).Unix() - int64(offset)
-	c.key, c.klen, c.sec = key, n, sec
+	n := copy(c.key[:], b[:19])
+	n += copy(c.key[n:], b[zoneStart:i])
+	c.klen, c.sec = n, sec
 	return time.Unix(sec, int64(nsec)).UTC(), i, true
 }
 
