@@ -89,3 +89,35 @@ func BenchmarkCore(b *testing.B) {
 		core.Line(lines[i%len(lines)], time.Time{})
 	}
 }
+
+// BenchmarkParseDemo measures the parse stage alone on the demo mix: ns per line on one core.
+func BenchmarkParseDemo(b *testing.B) {
+	log, _ := demoLog(200_000)
+	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
+	var p parse.Parser
+	var ev parse.Event
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.Parse(lines[i%len(lines)], time.Time{}, &ev)
+	}
+}
+
+// BenchmarkApplyDemo measures the serial stage alone: pre-parsed demo events into the store,
+// the part of `mxtop report` that cannot be spread over cores.
+func BenchmarkApplyDemo(b *testing.B) {
+	log, _ := demoLog(200_000)
+	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
+	p := parse.Parser{StableJSON: true}
+	evs := make([]parse.Event, len(lines))
+	for i, l := range lines {
+		p.Parse(l, time.Time{}, &evs[i])
+	}
+	core := NewCore(classify.Config{}, store.Limits{NoLines: true})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(lines)
+		core.record(&evs[k], lines[k])
+	}
+}

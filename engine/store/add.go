@@ -1,6 +1,11 @@
 package store
 
-import "github.com/mxtop/mxtop/engine/parse"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/mxtop/mxtop/engine/parse"
+)
 
 // Add records one parsed line. raw is the line as read (kept for the drill-down unless the
 // store keeps no lines). It returns the number of attack events the line added.
@@ -80,23 +85,22 @@ func (s *Store) delivered(ev *parse.Event) {
 		return
 	}
 	delete(s.queue, string(ev.QueueID)) // count a message once, not once per recipient
-	if ip := s.ips[addr]; ip != nil {
+	if ip := s.ips.get(addr); ip != nil {
 		ip.Delivered++
 		s.mark(ip)
 	}
 }
 
-// touch returns addr's aggregate, created if new, moved to the head of the LRU list, with its
+// touch returns addr's aggregate, created if new (evicting the oldest past the cap), with its
 // times and names updated from ev.
 func (s *Store) touch(ev *parse.Event) *IP {
-	ip := s.head // a session's lines come in runs: the IP just seen is the likeliest next
+	ip := s.last
 	if ip == nil || ip.Addr != ev.IP {
-		ip = s.ips[ev.IP]
+		ip = s.ips.get(ev.IP)
 	}
 	if ip == nil {
 		ip = &IP{Addr: ev.IP, First: ev.Time, Last: ev.Time}
-		s.ips[ev.IP] = ip
-		s.pushFront(ip)
+		s.ips.put(ip)
 		if ev.IP.Is6() {
 			p := net64(ev.IP)
 			nt := s.v6[p]
@@ -106,13 +110,11 @@ func (s *Store) touch(ev *parse.Event) *IP {
 			}
 			nt.IPs++
 		}
-		if len(s.ips) > s.lim.MaxIPs {
-			s.evict(s.tail)
+		if s.ips.len() > s.lim.MaxIPs {
+			s.evictOldest(ip)
 		}
-	} else if ip != s.head {
-		s.unlink(ip)
-		s.pushFront(ip)
 	}
+	s.last = ip
 	if !ev.Time.IsZero() {
 		if ip.First.IsZero() || ev.Time.Before(ip.First) {
 			ip.First = ev.Time
@@ -124,7 +126,10 @@ func (s *Store) touch(ev *parse.Event) *IP {
 			s.newest = ev.Time
 		}
 	}
-	if len(ev.Host) > 0 && string(ev.Host) != "unknown" && string(ev.Host) != ip.Host {
+	// Postfix resolves a client's name once, at connect, and repeats it on every line of the
+	// session: the name changes only with a new connect line. Comparing it on every line would
+	// read a string elsewhere in memory for nothing, the costliest step here.
+	if len(ev.Host) > 0 && (ev.Kind == parse.Connect || ip.Host == "") && string(ev.Host) != ip.Host {
 		ip.Host = string(ev.Host)
 	}
 	if len(ev.Helo) > 0 && string(ev.Helo) != ip.Helo() {
@@ -197,23 +202,58 @@ func (s *Store) keepLine(ip *IP, ev *parse.Event, cat parse.Category, raw []byte
 		ip.lines[ip.lineHead] = l
 		ip.lineHead = (ip.lineHead + 1) % len(ip.lines)
 	}
-	// Over the byte budget: drop whole rings of the least recently seen IPs; their counters stay.
-	// The walk starts past the IPs already emptied (tail … s.bare), so once the budget is reached
-	// each new line costs O(1) instead of a walk over every emptied IP.
-	victim := s.tail
-	if s.bare != nil {
-		victim = s.bare.prev
-	}
-	for ; s.lineBytes > s.lim.MaxLineBytes && victim != nil && victim != ip; victim = victim.prev {
-		s.lineBytes -= int64(victim.lineBytes)
-		victim.lines, victim.lineHead, victim.lineBytes = nil, 0, 0
-		s.bare = victim
+	if s.lineBytes > s.lim.MaxLineBytes {
+		s.trimLines(ip)
 	}
 }
 
+// trimLines drops whole rings of raw lines, least recently updated IPs first and never keep's
+// (the line just written), until they fit in 15/16 of the byte budget: the slack makes the sort
+// this takes rare. The IPs' counters stay.
+func (s *Store) trimLines(keep *IP) {
+	goal := s.lim.MaxLineBytes - s.lim.MaxLineBytes/16
+	for _, v := range s.oldestFirst(func(x *IP) bool { return x != keep && x.lineBytes > 0 }) {
+		if s.lineBytes <= goal {
+			break
+		}
+		s.lineBytes -= int64(v.lineBytes)
+		v.lines, v.lineHead, v.lineBytes = nil, 0, 0
+	}
+	clear(s.byAge)
+}
+
+// evictOldest drops the least recently updated IPs, never keep (the IP just added). It drops a
+// hundredth of the cap at a time, so that the sort it takes is paid once per many new IPs.
+func (s *Store) evictOldest(keep *IP) {
+	n := max(1, s.lim.MaxIPs/100)
+	for _, v := range s.oldestFirst(func(x *IP) bool { return x != keep }) {
+		if n == 0 {
+			break
+		}
+		s.evict(v)
+		n--
+	}
+	clear(s.byAge)
+}
+
+// oldestFirst returns the IPs for which ok holds, least recently updated first, in a scratch
+// slice that the caller clears when done.
+func (s *Store) oldestFirst(ok func(*IP) bool) []*IP {
+	s.byAge = s.byAge[:0]
+	s.ips.each(func(ip *IP) {
+		if ok(ip) {
+			s.byAge = append(s.byAge, ip)
+		}
+	})
+	slices.SortFunc(s.byAge, func(a, b *IP) int { return cmp.Compare(a.Version, b.Version) })
+	return s.byAge
+}
+
 func (s *Store) evict(ip *IP) {
-	s.unlink(ip)
-	delete(s.ips, ip.Addr)
+	s.ips.remove(ip.Addr)
+	if s.last == ip {
+		s.last = nil
+	}
 	if ip.Addr.Is6() {
 		p := net64(ip.Addr)
 		if nt := s.v6[p]; nt != nil {
@@ -225,32 +265,4 @@ func (s *Store) evict(ip *IP) {
 	s.lineBytes -= int64(ip.lineBytes)
 	s.evicted++
 	s.removed = append(s.removed, ip.Addr)
-}
-
-func (s *Store) pushFront(ip *IP) {
-	ip.prev, ip.next = nil, s.head
-	if s.head != nil {
-		s.head.prev = ip
-	}
-	s.head = ip
-	if s.tail == nil {
-		s.tail = ip
-	}
-}
-
-func (s *Store) unlink(ip *IP) {
-	if ip == s.bare { // the emptied run at the tail shrinks by its newest member
-		s.bare = ip.next
-	}
-	if ip.prev != nil {
-		ip.prev.next = ip.next
-	} else {
-		s.head = ip.next
-	}
-	if ip.next != nil {
-		ip.next.prev = ip.prev
-	} else {
-		s.tail = ip.prev
-	}
-	ip.prev, ip.next = nil, nil
 }

@@ -2,8 +2,8 @@ package store
 
 // Limits bound the store's memory. Zero fields take the defaults below.
 type Limits struct {
-	// MaxIPs is the number of client IPs tracked; past it the least recently seen is evicted
-	// (its events stay in the category totals).
+	// MaxIPs is the number of client IPs tracked; past it the least recently updated are
+	// evicted, 1% of the cap at a time (their events stay in the category totals).
 	MaxIPs int
 	// MaxLinesPerIP is the raw lines kept per IP for the drill-down (a ring: newest kept).
 	MaxLinesPerIP int

@@ -29,24 +29,27 @@ const maxHelos = 4
 
 // IP is one client's aggregate. Fields are read by the engine between Adds; never modify them.
 type IP struct {
-	Addr      netip.Addr
-	Counts    [parse.NumCategories]int64
-	Total     int64
-	First     time.Time
-	Last      time.Time
-	Host      string   // reverse-DNS name as Postfix logged it ("" = none or "unknown")
-	Helos     []string // distinct HELO names, first seen first, at most maxHelos
+	// The fields every line touches come first, to share as few cache lines as possible: with
+	// tens of thousands of IPs the store is bound by memory, not by instructions.
+	Addr netip.Addr
+	// Version increases whenever the IP changes, so a reader can rebuild only changed rows. It
+	// also orders IPs by recency for eviction.
+	Version uint64
+	Total   int64
+	First   time.Time
+	Last    time.Time
+	Host    string   // reverse-DNS name as Postfix logged it ("" = none or "unknown")
+	Helos   []string // distinct HELO names, first seen first, at most maxHelos
+	Counts  [parse.NumCategories]int64
+
 	Delivered int
 	Logins    int
-	// Version increases whenever the IP changes, so a reader can rebuild only changed rows.
-	Version uint64
 
 	minutes    [rateMinutes]int32 // attack events per minute of log time, ring indexed by minute
 	minuteLast int64              // the unix minute of the newest bucket written
 	lines      []Line             // ring of raw lines
 	lineHead   int                // index of the oldest line once the ring is full
 	lineBytes  int
-	prev, next *IP // LRU list by last update, head = most recent
 }
 
 // Helo returns the last HELO name seen, "" when none.
@@ -94,13 +97,10 @@ const (
 
 // Store holds every tracked IP.
 type Store struct {
-	lim  Limits
-	ips  map[netip.Addr]*IP
-	head *IP // most recently updated
-	tail *IP // least recently updated: evicted first
-	// bare is the newest IP of the run tail … bare whose raw lines were dropped for the byte
-	// budget (nil when none): every IP in that run has no lines.
-	bare      *IP
+	lim       Limits
+	ips       ipTable
+	last      *IP   // the IP of the previous line: a session's lines come in runs
+	byAge     []*IP // scratch for evictOldest and trimLines
 	totals    [parse.NumCategories]int64
 	events    int64
 	evicted   int64
@@ -135,7 +135,7 @@ func New(lim Limits) *Store {
 	}
 	return &Store{
 		lim:      lim,
-		ips:      make(map[netip.Addr]*IP),
+		ips:      newIPTable(),
 		sessions: make(map[sessionKey]bool),
 		queue:    make(map[string]netip.Addr),
 		v6:       make(map[netip.Prefix]*Net),
@@ -174,10 +174,10 @@ func net64(a netip.Addr) netip.Prefix {
 }
 
 // Get returns the aggregate of addr, nil when it is not tracked.
-func (s *Store) Get(addr netip.Addr) *IP { return s.ips[addr] }
+func (s *Store) Get(addr netip.Addr) *IP { return s.ips.get(addr) }
 
 // Len returns the number of tracked IPs.
-func (s *Store) Len() int { return len(s.ips) }
+func (s *Store) Len() int { return s.ips.len() }
 
 // Totals returns attack events per category over every IP ever added, evicted ones included.
 func (s *Store) Totals() [parse.NumCategories]int64 { return s.totals }
@@ -193,9 +193,7 @@ func (s *Store) Newest() time.Time { return s.newest }
 
 // Each calls f for every tracked IP, in no particular order.
 func (s *Store) Each(f func(*IP)) {
-	for _, ip := range s.ips {
-		f(ip)
-	}
+	s.ips.each(f)
 }
 
 // Drain returns the IPs changed and the addresses evicted since the last Drain. Apply removed

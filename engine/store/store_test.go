@@ -181,3 +181,38 @@ func TestLines_ByteBudgetKeepsNewestRings(t *testing.T) {
 		t.Fatalf("returning IP total %d, want 5", back.Total)
 	}
 }
+
+// TestEviction_ByRecencyNotArrival: an old IP that keeps attacking stays; the one that went
+// quiet goes.
+func TestEviction_ByRecencyNotArrival(t *testing.T) {
+	s := New(Limits{MaxIPs: 3})
+	line := "Nov 27 10:00:0%d mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.%d]:1: x"
+	for i := 1; i <= 3; i++ {
+		feed(t, s, fmt.Sprintf(line, i, i))
+	}
+	feed(t, s, fmt.Sprintf(line, 4, 1)) // .1 again
+	feed(t, s, fmt.Sprintf(line, 5, 4))
+	if s.Len() != 3 || s.Get(ip("203.0.113.2")) != nil || s.Get(ip("203.0.113.1")) == nil || s.Get(ip("203.0.113.4")) == nil {
+		t.Fatalf("len %d; .1 kept=%v .2 kept=%v", s.Len(), s.Get(ip("203.0.113.1")) != nil, s.Get(ip("203.0.113.2")) != nil)
+	}
+}
+
+// TestEviction_InBatchesAtLargeCaps: past a big cap, 1% goes at once, oldest first, and the
+// count of tracked IPs never exceeds the cap.
+func TestEviction_InBatchesAtLargeCaps(t *testing.T) {
+	s := New(Limits{MaxIPs: 1000})
+	for i := 0; i < 1001; i++ {
+		feed(t, s, fmt.Sprintf("Nov 27 10:00:00 mail postfix/postscreen[1]: PREGREET 5 after 0 from [198.51.%d.%d]:1: x", i/256, i%256))
+	}
+	if s.Len() != 991 || s.Evicted() != 10 {
+		t.Fatalf("len %d evicted %d, want 991 and 10", s.Len(), s.Evicted())
+	}
+	for i := 0; i < 10; i++ {
+		if s.Get(ip(fmt.Sprintf("198.51.0.%d", i))) != nil {
+			t.Fatalf("198.51.0.%d, among the oldest, was kept", i)
+		}
+	}
+	if s.Get(ip("198.51.0.10")) == nil || s.Get(ip("198.51.3.232")) == nil {
+		t.Fatal("an IP newer than the evicted tenth was dropped")
+	}
+}
