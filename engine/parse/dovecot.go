@@ -60,7 +60,7 @@ func stripLevel(m []byte) []byte {
 // session) is Dovecot's own. The reason is read only from Dovecot's own text: the part before
 // the user field and the part after rip=.
 func login(m []byte, ev *Event) {
-	i := bytes.LastIndex(m, []byte("rip="))
+	i := lastIndex(m, "rip=")
 	if i <= 0 || (m[i-1] != ' ' && m[i-1] != ',') {
 		setClient(ev, NoClient, None, "dovecot login (no client)")
 		return
@@ -124,7 +124,12 @@ func login(m []byte, ev *Event) {
 func passdbIP(b []byte) (netip.Addr, bool) {
 	var found netip.Addr
 	for i := 0; i < len(b)-1; i++ {
-		if b[i] != ')' || (b[i+1] != ':' && b[i+1] != '<') {
+		j := bytes.IndexByte(b[i:len(b)-1], ')')
+		if j < 0 {
+			break
+		}
+		i += j
+		if b[i+1] != ':' && b[i+1] != '<' {
 			continue
 		}
 		ip, ok := groupIP(b[:i])

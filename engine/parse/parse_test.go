@@ -204,3 +204,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestLastIndex_MatchesBytesLastIndex(t *testing.T) {
+	for _, c := range []struct{ b, key string }{
+		{"", "rip="}, {"rip=", "rip="}, {"a rip=1 rip=2", "rip="}, {"aaaa", "aa"}, {"x rip", "rip="},
+		{"helo=<a> helo=<b>", " helo=<"}, {"rip=rip=", "rip="},
+	} {
+		if got, want := lastIndex([]byte(c.b), c.key), strings.LastIndex(c.b, c.key); got != want {
+			t.Errorf("lastIndex(%q, %q) = %d, want %d", c.b, c.key, got, want)
+		}
+	}
+}

@@ -203,7 +203,7 @@ func smtpdWarning(m []byte, ev *Event) {
 		// warning: unknown[1.1.1.1]: SASL LOGIN authentication failed: Password:
 		if r, ok := cut(rest, "SASL "); ok && saslFailed(r) {
 			setClient(ev, Attack, AuthFailed, "smtpd SASL authentication failed")
-			if i := bytes.LastIndex(r, []byte(", sasl_username=")); i >= 0 {
+			if i := lastIndex(r, ", sasl_username="); i >= 0 {
 				ev.User = r[i+len(", sasl_username="):]
 			}
 			return
@@ -276,7 +276,7 @@ func smtpdReject(m []byte, ev *Event) {
 // by ": ".
 func queueID(m []byte) ([]byte, []byte, bool) {
 	i := 0
-	for i < len(m) && i <= 20 && (m[i] >= '0' && m[i] <= '9' || m[i] >= 'A' && m[i] <= 'Z' || m[i] >= 'a' && m[i] <= 'z') {
+	for i < len(m) && i <= 20 && isQueueIDByte[m[i]] {
 		i++
 	}
 	if i < 5 || i > 20 || i+2 > len(m) || m[i] != ':' || m[i+1] != ' ' {

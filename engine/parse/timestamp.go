@@ -29,8 +29,7 @@ func digits2(b []byte) (int, bool) {
 	return int(b[0]-'0')*10 + int(b[1]-'0'), true
 }
 
-// fracScale[k] is the nanoseconds of the k-th fraction digit: a table, not a division per digit.
-var fracScale = [9]int{1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1}
+var pow10 = [10]int{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // rfc3339 parses "2006-01-02T15:04:05[.frac](Z|±hh:mm)" at the start of b and returns the time
 // and the length consumed.
@@ -43,30 +42,32 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 	if b[i] == '.' || b[i] == ',' {
 		i++
 		start := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			if k := i - start; k < len(fracScale) {
-				nsec += int(b[i]-'0') * fracScale[k]
+		for i < len(b) && b[i]-'0' <= 9 {
+			if i-start < 9 { // nanoseconds; finer digits are dropped
+				nsec = nsec*10 + int(b[i]-'0')
 			}
 			i++
 		}
 		if i == start {
 			return time.Time{}, 0, false
 		}
+		if d := i - start; d < 9 {
+			nsec *= pow10[9-d]
+		}
 	}
 	zoneStart := i
+	zone := uint64(1) // the zone's bytes packed, behind a 1 that tells "Z" from no zone apart
 	switch {
 	case i < len(b) && b[i] == 'Z':
+		zone = 1<<8 | 'Z'
 		i++
 	case i+6 <= len(b) && (b[i] == '+' || b[i] == '-') && b[i+3] == ':':
+		zone = 1<<48 | uint64(binary.LittleEndian.Uint32(b[i:]))<<16 | uint64(binary.LittleEndian.Uint16(b[i+4:]))
 		i += 6
 	default:
 		// No zone ("2013-08-11 03:56:40 auth-worker…"): read as UTC.
 	}
 	w0, w1, w2 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint32(b[15:])
-	zone := uint64(1) // a leading 1 tells "Z" from "" apart
-	for _, ch := range b[zoneStart:i] {
-		zone = zone<<8 | uint64(ch)
-	}
 	if c.has && w0 == c.w0 && w1 == c.w1 && w2 == c.w2 && zone == c.zone {
 		return time.Unix(c.sec3, int64(nsec)).UTC(), i, true
 	}
