@@ -290,3 +290,37 @@ func TestIntegration_BanDropsTraffic(t *testing.T) {
 		t.Fatal("attacker cannot connect after the unban")
 	}
 }
+
+// TestIntegration_BanManyWave: a wave of 500 addresses in one batch lands in the kernel set and
+// the state file, a protected address in it is refused alone, and banned traffic is dropped.
+func TestIntegration_BanManyWave(t *testing.T) {
+	if !inNetns(t) {
+		return
+	}
+	requireIPSet(t)
+	standInDockerUser(t)
+	m := realManager(t, newIPSet(t), filepath.Join(t.TempDir(), "state.db"), nil)
+	reqs := []firewall.Request{{Prefix: pfx("10.0.0.9")}} // private: refused
+	for _, p := range benchAddrs(500) {
+		reqs = append(reqs, firewall.Request{Prefix: p, Duration: time.Hour, Reason: "wave"})
+	}
+	outs, sum, err := m.BanMany(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(outs[0].Err, firewall.ErrProtected) || sum.Message != "banned 500 of 501; 1 refused or failed" {
+		t.Fatalf("first outcome %v, summary %q", outs[0].Err, sum.Message)
+	}
+	set := mustRun(t, "ipset", "list", "mxtop4")
+	if n := strings.Count(set, "\n198.18."); n != 500 || strings.Contains(set, "10.0.0.9") {
+		t.Fatalf("%d members in mxtop4, want 500 without 10.0.0.9", n)
+	}
+	sendFrom(t, "198.18.0.7", 2)
+	bans, err := m.Bans(t.Context())
+	if err != nil || len(bans) != 500 {
+		t.Fatalf("%d bans, %v", len(bans), err)
+	}
+	if b, ok := find(bans, "198.18.0.7/32"); !ok || b.Packets != 2 || b.Reason != "wave" {
+		t.Fatalf("198.18.0.7: %+v", b)
+	}
+}

@@ -192,18 +192,158 @@ func (m *Manager) guards(ctx context.Context) []guard {
 // Ban bans req.Prefix after the policy checks. Banning an address that is already banned
 // refreshes its expiry and reason and leaves one entry.
 func (m *Manager) Ban(ctx context.Context, req Request) (Result, error) {
+	outs, err := m.ban(ctx, []Request{req})
+	if len(outs) == 0 {
+		return Result{}, err
+	}
+	o := outs[0]
+	if o.Err != nil {
+		return o.Result, o.Err
+	}
+	if err != nil {
+		return o.Result, err
+	}
+	return m.persist(ctx, o.Result)
+}
+
+// Outcome is what BanMany did with one request.
+type Outcome struct {
+	Prefix netip.Prefix // as banned (normalised); the request's own when it was invalid
+	Result Result
+	Err    error // the refusal or failure for this request alone; nil when banned
+}
+
+// BanMany bans every request, each after the same policy checks as Ban, in one pass: the
+// whitelist and protected ranges are read once, the kernel is changed entry by entry and the
+// state file is written in a single transaction. A wave of ten thousand addresses then costs
+// one state-file commit instead of ten thousand. A refused or failed request does not stop the
+// others; its Outcome says why. The error is for the batch as a whole (the state file could not
+// be read or written, in which case no ban of the batch is kept), or the persist step.
+// The returned Result sums the batch up in one line.
+func (m *Manager) BanMany(ctx context.Context, reqs []Request) ([]Outcome, Result, error) {
+	outs, err := m.ban(ctx, reqs)
+	banned, refused := 0, 0
+	for _, o := range outs {
+		if o.Err == nil {
+			banned++
+		} else {
+			refused++
+		}
+	}
+	sum := Result{Message: fmt.Sprintf("banned %d of %d", banned, len(reqs))}
+	if refused > 0 {
+		sum.Message += fmt.Sprintf("; %d refused or failed", refused)
+	}
+	if err != nil || banned == 0 {
+		return outs, sum, err
+	}
+	sum, err = m.persist(ctx, sum)
+	return outs, sum, err
+}
+
+// ban does Ban and BanMany's work, without the persist step.
+func (m *Manager) ban(ctx context.Context, reqs []Request) ([]Outcome, error) {
+	if err := m.loadWhitelist(); err != nil {
+		return nil, err
+	}
+	guards := m.guards(ctx)
+	now := m.cfg.Now()
+	type todo struct {
+		i   int
+		p   netip.Prefix
+		dur time.Duration
+	}
+	outs := make([]Outcome, len(reqs))
+	var admitted []todo
+	for i, req := range reqs {
+		outs[i].Prefix = req.Prefix
+		p, dur, err := m.admit(req, guards)
+		if err != nil {
+			outs[i].Err = err
+			continue
+		}
+		outs[i].Prefix = p
+		admitted = append(admitted, todo{i, p, dur})
+	}
+	old := make(map[netip.Prefix]record)
+	if err := m.st.view(func(tx *bbolt.Tx) error {
+		for _, t := range admitted {
+			r, ok, err := getBan(tx, t.p)
+			if err != nil {
+				return err
+			}
+			if ok {
+				old[t.p] = r
+			}
+		}
+		return nil
+	}); err != nil {
+		return outs, err
+	}
+	var added []todo
+	for _, t := range admitted {
+		cmds, err := m.be.Add(ctx, Entry{Prefix: t.p, Timeout: t.dur})
+		outs[t.i].Result.Commands = cmds
+		if err != nil {
+			outs[t.i].Err = typed(err, "ban "+t.p.String())
+			continue
+		}
+		added = append(added, t)
+	}
+	if len(added) == 0 {
+		return outs, nil
+	}
+	err := m.st.update(func(tx *bbolt.Tx) error {
+		for _, t := range added {
+			req := reqs[t.i]
+			rec := record{Reason: req.Reason, Since: now, Verdict: req.Verdict, Evidence: req.Evidence}
+			if o, ok := old[t.p]; ok {
+				rec.Since = o.Since
+			}
+			if t.dur > 0 {
+				rec.Expires = now.Add(t.dur)
+			}
+			if err := putJSON(tx, bucketBans, t.p, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, t := range added { // undo the kernel changes so kernel and state agree
+			if _, existed := old[t.p]; !existed {
+				rb, _ := m.be.Remove(ctx, t.p)
+				outs[t.i].Result.Commands = append(outs[t.i].Result.Commands, rb...)
+			}
+			outs[t.i].Err = err
+		}
+		return outs, err
+	}
+	for _, t := range added {
+		how := "for " + FormatDuration(t.dur)
+		if t.dur == 0 {
+			how = "permanently"
+		}
+		msg := fmt.Sprintf("banned %s %s", Show(t.p), how)
+		if _, existed := old[t.p]; existed {
+			msg = fmt.Sprintf("%s was already banned; now banned %s", Show(t.p), how)
+		}
+		outs[t.i].Result.Message = msg
+	}
+	return outs, nil
+}
+
+// admit checks one request against the policy and returns its normalised prefix and duration.
+func (m *Manager) admit(req Request, guards []guard) (netip.Prefix, time.Duration, error) {
 	p, err := Normalize(req.Prefix)
 	if err != nil {
-		return Result{}, err
+		return netip.Prefix{}, 0, err
 	}
-	if err := m.loadWhitelist(); err != nil {
-		return Result{}, err
-	}
-	if err := check(p, m.guards(ctx)); err != nil {
-		return Result{}, err
+	if err := check(p, guards); err != nil {
+		return netip.Prefix{}, 0, err
 	}
 	if req.Verdict == classify.Scanner.String() && !req.Force {
-		return Result{}, newErr(ErrScanner, nil,
+		return netip.Prefix{}, 0, newErr(ErrScanner, nil,
 			"refusing to ban %s: it is a known internet scanner; confirm to ban it anyway (--force)", p)
 	}
 	dur := req.Duration
@@ -211,45 +351,9 @@ func (m *Manager) Ban(ctx context.Context, req Request) (Result, error) {
 		dur = m.cfg.DefaultDuration
 	}
 	if dur < 0 {
-		return Result{}, newErr(ErrInvalid, nil, "negative ban duration")
+		return netip.Prefix{}, 0, newErr(ErrInvalid, nil, "negative ban duration")
 	}
-	now := m.cfg.Now()
-	var old record
-	var existed bool
-	if err := m.st.view(func(tx *bbolt.Tx) (err error) {
-		old, existed, err = getBan(tx, p)
-		return err
-	}); err != nil {
-		return Result{}, err
-	}
-	cmds, err := m.be.Add(ctx, Entry{Prefix: p, Timeout: dur})
-	res := Result{Commands: cmds}
-	if err != nil {
-		return res, typed(err, "ban "+p.String())
-	}
-	rec := record{Reason: req.Reason, Since: now, Verdict: req.Verdict, Evidence: req.Evidence}
-	if existed {
-		rec.Since = old.Since
-	}
-	if dur > 0 {
-		rec.Expires = now.Add(dur)
-	}
-	if err := m.st.update(func(tx *bbolt.Tx) error { return putJSON(tx, bucketBans, p, rec) }); err != nil {
-		if !existed { // undo the kernel change so kernel and state agree
-			rb, _ := m.be.Remove(ctx, p)
-			res.Commands = append(res.Commands, rb...)
-		}
-		return res, err
-	}
-	how := "for " + FormatDuration(dur)
-	if dur == 0 {
-		how = "permanently"
-	}
-	res.Message = fmt.Sprintf("banned %s %s", Show(p), how)
-	if existed {
-		res.Message = fmt.Sprintf("%s was already banned; now banned %s", Show(p), how)
-	}
-	return m.persist(ctx, res)
+	return p, dur, nil
 }
 
 // Unban lifts a ban: mxtop's own, or a hand-made "-s PREFIX -j DROP" rule in the chain.

@@ -391,3 +391,69 @@ func TestManager_StateLockedByAnotherProcess(t *testing.T) {
 		t.Fatalf("after the lock is released: %v", err)
 	}
 }
+
+// TestManager_BanManyMixedWave: one batch of good, protected, whitelisted, scanner and invalid
+// requests bans exactly the good ones, says why for each other, and keeps one state entry per
+// ban, as separate Ban calls would.
+func TestManager_BanManyMixedWave(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	reqs := []firewall.Request{
+		{Prefix: pfx("203.0.113.7"), Duration: time.Hour, Reason: "pregreet", Verdict: "botnet"},
+		{Prefix: pfx("198.51.100.77")},                   // the SSH client
+		{Prefix: pfx("192.0.2.70")},                      // whitelisted in the configuration
+		{Prefix: pfx("203.0.113.9"), Verdict: "scanner"}, // needs Force
+		{Prefix: pfx("203.0.113.10"), Verdict: "scanner", Force: true},
+		{Prefix: netip.Prefix{}},                          // invalid
+		{Prefix: pfx("2001:db8:bad::/64"), Duration: 0},   // permanent
+		{Prefix: pfx("203.0.113.7"), Duration: time.Hour}, // a duplicate: refreshed, one entry
+	}
+	outs, sum, err := f.m.BanMany(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErr := []error{nil, firewall.ErrProtected, firewall.ErrWhitelisted, firewall.ErrScanner, nil, firewall.ErrInvalid, nil, nil}
+	for i, o := range outs {
+		if !errors.Is(o.Err, wantErr[i]) || (wantErr[i] == nil) != (o.Err == nil) {
+			t.Errorf("request %d (%s): err %v, want %v", i, reqs[i].Prefix, o.Err, wantErr[i])
+		}
+		if o.Err == nil && !strings.HasPrefix(o.Result.Message, "banned "+firewall.Show(o.Prefix)) {
+			t.Errorf("request %d: message %q", i, o.Result.Message)
+		}
+	}
+	if sum.Message != "banned 4 of 8; 4 refused or failed" {
+		t.Errorf("summary %q", sum.Message)
+	}
+	bans, err := f.m.Bans(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range bans {
+		got = append(got, b.Prefix.String())
+	}
+	slices.Sort(got)
+	if want := []string{"2001:db8:bad::/64", "203.0.113.10/32", "203.0.113.7/32"}; !slices.Equal(got, want) {
+		t.Fatalf("bans %v, want %v", got, want)
+	}
+	for _, b := range bans {
+		if b.Prefix == pfx("203.0.113.7") && (b.Reason != "" || !b.Expires.Equal(t0.Add(time.Hour))) {
+			t.Errorf("duplicate request not applied last: %+v", b)
+		}
+	}
+}
+
+// TestManager_BanManyBackendFailureIsPerRequest: a kernel refusal for one address fails that
+// request only, and only the others reach the state file.
+func TestManager_BanManyBackendFailureIsPerRequest(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.rec.FailFor(firewalltest.OpAdd, pfx("203.0.113.8"), errors.New("ipset: Hash is full, cannot add more elements"))
+	outs, _, err := f.m.BanMany(t.Context(), []firewall.Request{{Prefix: pfx("203.0.113.7")}, {Prefix: pfx("203.0.113.8")}})
+	if err != nil || outs[0].Err != nil || outs[1].Err == nil {
+		t.Fatalf("err %v, outcomes %+v", err, outs)
+	}
+	if bans, _ := f.m.Bans(t.Context()); len(bans) != 1 || bans[0].Prefix != pfx("203.0.113.7") {
+		t.Fatalf("bans %+v", bans)
+	}
+}

@@ -26,7 +26,7 @@ type Recorder struct {
 	mu      sync.Mutex // protects everything below
 	calls   []string
 	entries map[netip.Prefix]firewall.Entry
-	fail    map[string]error
+	fail    map[string]error // by op, or by "op prefix" (FailFor)
 	health  firewall.Health
 }
 
@@ -53,13 +53,26 @@ func (r *Recorder) Fail(op string, err error) {
 	r.fail[op] = err
 }
 
+// FailFor makes later calls of op for prefix p alone return err; nil heals it.
+func (r *Recorder) FailFor(op string, p netip.Prefix, err error) {
+	r.Fail(op+" "+p.String(), err)
+}
+
+// failure returns the error set for op, or for op on p.
+func (r *Recorder) failure(op string, p netip.Prefix) error {
+	if err := r.fail[op]; err != nil {
+		return err
+	}
+	return r.fail[op+" "+p.String()]
+}
+
 // Add records the call and holds the entry, replacing an existing one.
 func (r *Recorder) Add(_ context.Context, e firewall.Entry) ([]string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cmd := fmt.Sprintf("%s %s %s", OpAdd, e.Prefix, firewall.FormatDuration(e.Timeout))
 	r.calls = append(r.calls, cmd)
-	if err := r.fail[OpAdd]; err != nil {
+	if err := r.failure(OpAdd, e.Prefix); err != nil {
 		return nil, err
 	}
 	old := r.entries[e.Prefix]
