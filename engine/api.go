@@ -59,6 +59,7 @@ type actionKind uint8
 
 const (
 	actBan actionKind = iota
+	actBanMany
 	actUnban
 	actWhitelist
 	actUnwhitelist
@@ -67,14 +68,17 @@ const (
 type action struct {
 	kind  actionKind
 	ban   BanRequest
+	bans  []BanRequest // actBanMany
 	p     netip.Prefix
-	req   firewall.Request // filled in by the loop from the store
+	req   firewall.Request   // filled in by the loop from the store
+	reqs  []firewall.Request // the same for actBanMany
 	reply chan actionReply
 }
 
 type actionReply struct {
-	res firewall.Result
-	err error
+	res  firewall.Result
+	outs []firewall.Outcome // actBanMany
+	err  error
 }
 
 type linesQuery struct {
@@ -83,23 +87,28 @@ type linesQuery struct {
 }
 
 func (e *Engine) do(ctx context.Context, a action) (firewall.Result, error) {
+	r := e.send(ctx, a)
+	return r.res, r.err
+}
+
+func (e *Engine) send(ctx context.Context, a action) actionReply {
 	if e.cfg.ReadOnly {
-		return firewall.Result{}, ErrReadOnly
+		return actionReply{err: ErrReadOnly}
 	}
 	if e.fw == nil {
-		return firewall.Result{}, ErrNoFirewall
+		return actionReply{err: ErrNoFirewall}
 	}
 	a.reply = make(chan actionReply, 1)
 	select {
 	case e.actions <- a:
 	case <-ctx.Done():
-		return firewall.Result{}, ctx.Err()
+		return actionReply{err: ctx.Err()}
 	}
 	select {
 	case r := <-a.reply:
-		return r.res, r.err
+		return r
 	case <-ctx.Done():
-		return firewall.Result{}, ctx.Err()
+		return actionReply{err: ctx.Err()}
 	}
 }
 
@@ -111,6 +120,19 @@ func (e *Engine) Ban(ctx context.Context, req BanRequest) (firewall.Result, erro
 		return firewall.Result{}, fmt.Errorf("ban: invalid IP")
 	}
 	return e.do(ctx, action{kind: actBan, ban: req})
+}
+
+// BanMany bans every request in one firewall call (one state-file transaction): the way to ban
+// a wave. Each request is completed from the store as Ban does it; the outcomes are in request
+// order, and the Result sums the batch up.
+func (e *Engine) BanMany(ctx context.Context, reqs []BanRequest) ([]firewall.Outcome, firewall.Result, error) {
+	for _, r := range reqs {
+		if !r.IP.IsValid() {
+			return nil, firewall.Result{}, fmt.Errorf("ban: invalid IP")
+		}
+	}
+	r := e.send(ctx, action{kind: actBanMany, bans: reqs})
+	return r.outs, r.res, r.err
 }
 
 // Unban lifts the ban on p.

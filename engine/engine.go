@@ -44,6 +44,7 @@ type BanRequest struct {
 // calls it from one action worker goroutine only, never from its loop.
 type Firewall interface {
 	Ban(ctx context.Context, req firewall.Request) (firewall.Result, error)
+	BanMany(ctx context.Context, reqs []firewall.Request) ([]firewall.Outcome, firewall.Result, error)
 	Unban(ctx context.Context, p netip.Prefix) (firewall.Result, error)
 	SetWhitelist(ctx context.Context, p netip.Prefix, on bool) (firewall.Result, error)
 	Bans(ctx context.Context) ([]firewall.Ban, error)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -68,6 +69,15 @@ func (f *fakeFirewall) Ban(_ context.Context, r firewall.Request) (firewall.Resu
 	f.reqs = append(f.reqs, r)
 	f.bans = append(f.bans, firewall.Ban{Prefix: r.Prefix, Reason: r.Reason})
 	return firewall.Result{Commands: []string{"ipset add mxtop4 " + r.Prefix.Addr().String()}}, nil
+}
+
+func (f *fakeFirewall) BanMany(ctx context.Context, reqs []firewall.Request) ([]firewall.Outcome, firewall.Result, error) {
+	outs := make([]firewall.Outcome, len(reqs))
+	for i, r := range reqs {
+		outs[i].Prefix = r.Prefix
+		outs[i].Result, outs[i].Err = f.Ban(ctx, r)
+	}
+	return outs, firewall.Result{Message: fmt.Sprintf("banned %d", len(reqs))}, nil
 }
 
 func (f *fakeFirewall) Unban(_ context.Context, p netip.Prefix) (firewall.Result, error) {
@@ -184,6 +194,35 @@ func TestBan_CarriesVerdictEvidenceAndMarksRow(t *testing.T) {
 		}
 		if p := fw.reqs[1].Prefix; p.String() != "203.0.113.0/24" {
 			t.Fatalf("prefix ban %v", p)
+		}
+	})
+}
+
+func TestBanMany_CompletesEachRequestFromTheStore(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &chanSource{in: make(chan source.Batch)}
+		fw := &fakeFirewall{}
+		e := New(Config{BanFor: time.Hour}, src, fw)
+		go e.Run(t.Context())
+		src.in <- batch(pregreet(1), pregreet(2),
+			"2026-11-27T11:34:03+00:00 mail postfix/smtpd[9]: connect from scan-7.shodan.io[198.51.100.9]")
+		synctest.Wait()
+		outs, sum, err := e.BanMany(t.Context(), []BanRequest{
+			{IP: netip.MustParseAddr("203.0.113.7")},
+			{IP: netip.MustParseAddr("198.51.100.9"), Force: true},
+			{IP: netip.MustParseAddr("192.0.2.99"), Reason: "from a list"}, // never seen
+		})
+		if err != nil || len(outs) != 3 || sum.Message != "banned 3" {
+			t.Fatalf("outcomes %+v summary %q err %v", outs, sum.Message, err)
+		}
+		want := []struct{ verdict, reason string }{{"botnet", "botnet: "}, {"scanner", "scanner: "}, {"", "from a list"}}
+		for i, r := range fw.reqs {
+			if r.Verdict != want[i].verdict || !strings.HasPrefix(r.Reason, want[i].reason) || r.Duration != time.Hour {
+				t.Errorf("request %d: %+v", i, r)
+			}
+		}
+		if !fw.reqs[1].Force || fw.reqs[0].Evidence["pregreet"] != 2 {
+			t.Errorf("force or evidence lost: %+v", fw.reqs)
 		}
 	})
 }

@@ -90,7 +90,14 @@ func (e *Engine) Run(ctx context.Context) error {
 		case q := <-e.queries:
 			q.reply <- l.lines(q.ip)
 		case a := <-e.actions:
-			a.req = l.request(a)
+			if a.kind == actBanMany {
+				a.reqs = make([]firewall.Request, len(a.bans))
+				for i, b := range a.bans {
+					a.reqs[i] = l.banRequest(b)
+				}
+			} else {
+				a.req = l.request(a)
+			}
 			select {
 			case work <- a:
 			default:
@@ -182,13 +189,17 @@ func (l *loop) request(a action) firewall.Request {
 	if a.kind != actBan {
 		return firewall.Request{Prefix: a.p}
 	}
-	ip := a.ban.IP.Unmap()
-	bits := a.ban.Bits
+	return l.banRequest(a.ban)
+}
+
+func (l *loop) banRequest(ban BanRequest) firewall.Request {
+	ip := ban.IP.Unmap()
+	bits := ban.Bits
 	if bits <= 0 || bits > ip.BitLen() {
 		bits = ip.BitLen()
 	}
 	p, _ := ip.Prefix(bits)
-	req := firewall.Request{Prefix: p, Duration: a.ban.Duration, Reason: a.ban.Reason, Force: a.ban.Force}
+	req := firewall.Request{Prefix: p, Duration: ban.Duration, Reason: ban.Reason, Force: ban.Force}
 	if req.Duration == 0 {
 		req.Duration = l.e.cfg.BanFor
 	}
@@ -266,6 +277,8 @@ func (e *Engine) worker(ctx context.Context, work <-chan action, out chan fwStat
 			switch a.kind {
 			case actBan:
 				r.res, r.err = e.fw.Ban(ctx, a.req)
+			case actBanMany:
+				r.outs, r.res, r.err = e.fw.BanMany(ctx, a.reqs)
 			case actUnban:
 				r.res, r.err = e.fw.Unban(ctx, a.req.Prefix)
 			case actWhitelist, actUnwhitelist:
