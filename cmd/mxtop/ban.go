@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -24,23 +26,79 @@ type banPolicy struct {
 	NoDefaultWhitelist bool     `help:"Do not protect loopback, private, link-local and Docker ranges (for test labs)."`
 }
 
-// BanCmd bans an IP or CIDR.
+// BanCmd bans one or many IPs or CIDRs.
 type BanCmd struct {
 	FirewallFlags `embed:""`
 	banPolicy     `embed:""`
-	Target        string `arg:"" help:"IP or CIDR to ban." placeholder:"IP|CIDR"`
-	For           string `help:"How long: 30m, 1h, 7d, perm (default: --ban-for)." placeholder:"DURATION"`
-	Reason        string `help:"Why, shown by mxtop bans." placeholder:"TEXT"`
-	Force         bool   `help:"Ban even an address whose verdict is scanner."`
-	Subnet        bool   `help:"Ban the /24 (IPv4) or /64 (IPv6) around the address."`
-	Verdict       string `help:"Verdict to record with the ban (scanner needs --force)." hidden:""`
+	Targets       []string `arg:"" help:"IPs or CIDRs to ban; - reads them from stdin, one per line (first field; # starts a comment)." placeholder:"IP|CIDR|-"`
+	For           string   `help:"How long: 30m, 1h, 7d, perm (default: --ban-for)." placeholder:"DURATION"`
+	Reason        string   `help:"Why, shown by mxtop bans." placeholder:"TEXT"`
+	Force         bool     `help:"Ban even an address whose verdict is scanner."`
+	Subnet        bool     `help:"Ban the /24 (IPv4) or /64 (IPv6) around the address."`
+	Verdict       string   `help:"Verdict to record with the ban (scanner needs --force)." hidden:""`
 }
 
-// Run bans.
+// Run bans. One target is one ban; several (or -) are one batch: one state-file transaction
+// for the whole wave, each refusal reported on its own line, the others banned.
 func (c *BanCmd) Run(env *Env) error {
-	p, err := firewall.ParseTarget(c.Target)
+	dur := firewall.UseDefault
+	if c.For != "" {
+		var err error
+		if dur, err = firewall.ParseDuration(c.For); err != nil {
+			return usageError("--for: %v", err)
+		}
+	}
+	reason := c.Reason
+	if reason == "" {
+		reason = "manual ban"
+	}
+	if len(c.Targets) == 1 && c.Targets[0] != "-" {
+		p, err := c.target(c.Targets[0])
+		if err != nil {
+			return usageError("%v", err)
+		}
+		return withManager(env, c.FirewallFlags, c.banPolicy, true, func(ctx context.Context, m *firewall.Manager) error {
+			res, err := m.Ban(ctx, firewall.Request{Prefix: p, Duration: dur, Reason: reason, Verdict: c.Verdict, Force: c.Force})
+			printResult(env.Stdout, res)
+			return err
+		})
+	}
+	reqs, bad, err := c.requests(env)
 	if err != nil {
-		return usageError("%v", err)
+		return err
+	}
+	return withManager(env, c.FirewallFlags, c.banPolicy, true, func(ctx context.Context, m *firewall.Manager) error {
+		for i := range reqs {
+			reqs[i].Duration, reqs[i].Reason, reqs[i].Verdict, reqs[i].Force = dur, reason, c.Verdict, c.Force
+		}
+		outs, sum, err := m.BanMany(ctx, reqs)
+		failed := bad
+		for _, o := range outs {
+			if o.Err != nil {
+				fmt.Fprintln(env.Stderr, "mxtop:", o.Err)
+				if !isRefusal(o.Err) {
+					failed++
+				}
+				continue
+			}
+			printResult(env.Stdout, o.Result)
+		}
+		printResult(env.Stdout, sum)
+		if err != nil {
+			return err
+		}
+		if failed > 0 {
+			return fmt.Errorf("%d of %d targets failed (see above)", failed, len(reqs)+bad)
+		}
+		return nil
+	})
+}
+
+// target parses one IP or CIDR, widened by --subnet.
+func (c *BanCmd) target(s string) (netip.Prefix, error) {
+	p, err := firewall.ParseTarget(s)
+	if err != nil {
+		return p, err
 	}
 	if c.Subnet {
 		bits := 24
@@ -51,21 +109,47 @@ func (c *BanCmd) Run(env *Env) error {
 			p, _ = firewall.Around(p.Addr(), bits)
 		}
 	}
-	dur := firewall.UseDefault
-	if c.For != "" {
-		if dur, err = firewall.ParseDuration(c.For); err != nil {
-			return usageError("--for: %v", err)
+	return p, nil
+}
+
+// requests reads the targets of a batch. A bad command-line target is a usage error before
+// anything is banned; a bad line on stdin is reported and skipped (counted in bad), so one
+// typo does not stop a wave.
+func (c *BanCmd) requests(env *Env) (reqs []firewall.Request, bad int, err error) {
+	for _, t := range c.Targets {
+		if t != "-" {
+			p, err := c.target(t)
+			if err != nil {
+				return nil, 0, usageError("%v", err)
+			}
+			reqs = append(reqs, firewall.Request{Prefix: p})
+			continue
+		}
+		sc := bufio.NewScanner(env.Stdin)
+		for n := 1; sc.Scan(); n++ {
+			f := strings.Fields(sc.Text())
+			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+				continue
+			}
+			p, err := c.target(f[0])
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "mxtop: stdin line %d: %v\n", n, err)
+				bad++
+				continue
+			}
+			reqs = append(reqs, firewall.Request{Prefix: p})
+		}
+		if err := sc.Err(); err != nil {
+			return nil, 0, fmt.Errorf("reading targets from stdin: %w", err)
 		}
 	}
-	return withManager(env, c.FirewallFlags, c.banPolicy, true, func(ctx context.Context, m *firewall.Manager) error {
-		reason := c.Reason
-		if reason == "" {
-			reason = "manual ban"
-		}
-		res, err := m.Ban(ctx, firewall.Request{Prefix: p, Duration: dur, Reason: reason, Verdict: c.Verdict, Force: c.Force})
-		printResult(env.Stdout, res)
-		return err
-	})
+	return reqs, bad, nil
+}
+
+// isRefusal reports a ban the policy refused (protected, whitelisted, a scanner without
+// --force): expected in a wave read from a report, so not a failure of the batch.
+func isRefusal(err error) bool {
+	return errors.Is(err, firewall.ErrProtected) || errors.Is(err, firewall.ErrWhitelisted) || errors.Is(err, firewall.ErrScanner)
 }
 
 // UnbanCmd lifts a ban.

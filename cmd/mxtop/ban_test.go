@@ -106,3 +106,45 @@ func TestBansCmd_TableAndJSON(t *testing.T) {
 }
 
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+func runCLIStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestBanCmd_WaveFromStdin: a list piped in is banned in one batch; protected and whitelisted
+// addresses are refused line by line without failing the wave, a malformed line does.
+func TestBanCmd_WaveFromStdin(t *testing.T) {
+	list := "# from mxtop report\n203.0.113.9 botnet 120\n\n198.51.100.4\n10.1.2.3\n192.0.2.7\nnot-an-ip\n2001:db8:1:2::77\n"
+	code, out, errOut := runCLIStdin(t, list, "ban", "-", "--firewall", "dry-run", "--for", "1h", "--whitelist", "192.0.2.0/24")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 for the malformed line\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"banned 203.0.113.9 for 1h", "banned 198.51.100.4 for 1h", "banned 2001:db8:1:2::77 for 1h",
+		"ipset add mxtop4 198.51.100.4/32 timeout 3600 comment mxtop -exist", "banned 3 of 5; 2 refused or failed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	for _, want := range []string{
+		"mxtop: refusing to ban 10.1.2.3", "mxtop: refusing to ban 192.0.2.7", `mxtop: stdin line 7: "not-an-ip" is not an IP address or CIDR`,
+		"mxtop: 1 of 6 targets failed",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	// Refusals alone are expected in a wave: exit 0.
+	code, out, errOut = runCLI(t, "ban", "203.0.113.9", "10.1.2.3", "--firewall", "dry-run", "--subnet")
+	if code != 0 || !strings.Contains(out, "banned 203.0.113.0/24") || !strings.Contains(errOut, "refusing to ban 10.1.2.0/24") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	// A bad command-line target is a usage error before anything is banned.
+	if code, out, _ = runCLI(t, "ban", "203.0.113.9", "nope", "--firewall", "dry-run"); code != 2 || strings.Contains(out, "banned") {
+		t.Fatalf("exit %d, out %q", code, out)
+	}
+}
