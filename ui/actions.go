@@ -24,11 +24,12 @@ const (
 	opUnban
 	opWhitelistOn
 	opWhitelistOff
+	opBanMany // every botnet IP of the table as shown
 )
 
 func (o op) verb() (doing, done string) {
 	switch o {
-	case opBan:
+	case opBan, opBanMany:
 		return "banning", "banned"
 	case opUnban:
 		return "unbanning", "unbanned"
@@ -45,6 +46,7 @@ type action struct {
 	op         op
 	ip         netip.Addr
 	prefix     netip.Prefix // unban and whitelist target
+	ips        []netip.Addr // opBanMany targets
 	needsForce bool         // the dialog asked twice
 	force      bool
 }
@@ -222,16 +224,92 @@ func (m Model) whitelistFor(r *engine.Row) (netip.Prefix, bool) {
 	return single, r.Whitelisted
 }
 
+// target names what act applies to, for the status line and the log.
+func (act action) target() string {
+	switch act.op {
+	case opBan:
+		return act.ip.String()
+	case opBanMany:
+		return strconv.Itoa(len(act.ips)) + " botnet IPs"
+	default:
+		return act.prefix.String()
+	}
+}
+
+// askBanAll opens the dialog for banning every botnet IP of the table as shown: the current
+// tab and filter, not yet banned, not whitelisted. Scanners, suspicious and legit IPs are never
+// part of it; the dialog says how many were left out.
+func (m Model) askBanAll() (Model, tea.Cmd) {
+	if m.prefixTab() != nil {
+		return m.setStatus(statusInfo, "B bans the botnets of an attackers tab")
+	}
+	var ips []netip.Addr
+	var events int64
+	var cats [parse.NumCategories]int64
+	left := map[string]int{}
+	for _, r := range m.table.Rows() {
+		switch {
+		case r.Verdict != classify.Botnet:
+			left[r.Verdict.String()]++
+		case r.Banned:
+			left["banned"]++
+		case r.Whitelisted:
+			left["whitelisted"]++
+		default:
+			ips = append(ips, r.IP)
+			events += r.Total
+			for c, n := range r.Counts {
+				cats[c] += n
+			}
+		}
+	}
+	if len(ips) == 0 {
+		return m.setStatus(statusInfo, "no unbanned botnet IP in this view")
+	}
+	body := []string{strconv.Itoa(len(ips)) + " botnet IPs · " + strconv.FormatInt(events, 10) + " events, in this view"}
+	var parts []string
+	for _, c := range parse.Categories {
+		if cats[c] > 0 {
+			parts = append(parts, c.String()+" "+strconv.FormatInt(cats[c], 10))
+		}
+	}
+	if len(parts) > 0 {
+		body = append(body, strings.Join(parts, " · "))
+	}
+	shown := ips[:min(len(ips), 3)]
+	first := make([]string, len(shown))
+	for i, ip := range shown {
+		first[i] = ip.String()
+	}
+	more := ""
+	if len(ips) > len(shown) {
+		more = " …"
+	}
+	body = append(body, "first "+strings.Join(first, ", ")+more)
+	if len(left) > 0 {
+		var l []string
+		for _, k := range []string{"banned", "whitelisted", "scanner", "suspicious", "legit", "ignored", "unknown"} {
+			if left[k] > 0 {
+				l = append(l, strconv.Itoa(left[k])+" "+k)
+			}
+		}
+		body = append(body, "left out "+strings.Join(l, ", "))
+	}
+	m.pendingAct = action{op: opBanMany, ips: ips}
+	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn,
+		"Ban all "+strconv.Itoa(len(ips))+" botnet IPs shown?", body, "")
+	m.confirm.SetWidth(m.width - 4)
+	m.confirmOpen = true
+	return m, nil
+}
+
 // startAction sends act to the engine and shows progress.
 func (m Model) startAction(act action) (Model, tea.Cmd) {
 	m.nextID++
 	act.id = m.nextID
 	m.inflight++
 	doing, _ := act.op.verb()
-	target := act.prefix.String()
-	if act.op == opBan {
-		target = act.ip.String()
-	}
+	target := act.target()
 	m.log.Info("action", "op", doing, "target", target, "force", act.force, "id", act.id)
 	m, _ = m.setStatus(statusInfo, "⟳ "+doing+" "+target+"…")
 	return m, runAction(m.ctx, m.eng, act)
@@ -241,10 +319,7 @@ func (m Model) startAction(act action) (Model, tea.Cmd) {
 func (m Model) finishAction(msg actionDoneMsg) (Model, tea.Cmd) {
 	m.inflight = max(m.inflight-1, 0)
 	_, done := msg.act.op.verb()
-	target := msg.act.prefix.String()
-	if msg.act.op == opBan {
-		target = msg.act.ip.String()
-	}
+	target := msg.act.target()
 	if msg.err != nil {
 		m.log.Warn("action failed", "id", msg.act.id, "err", msg.err)
 		text := msg.err.Error()
@@ -256,6 +331,12 @@ func (m Model) finishAction(msg actionDoneMsg) (Model, tea.Cmd) {
 	text := msg.res.Message
 	if text == "" {
 		text = done + " " + target
+	}
+	for _, o := range msg.outs { // a batch: name the first address that was not banned, and why
+		if o.Err != nil {
+			text += " · first refused: " + o.Err.Error()
+			break
+		}
 	}
 	m.log.Info("action done", "id", msg.act.id, "result", text, "commands", msg.res.Commands)
 	m, cmd := m.setStatus(statusOK, "✓ "+text)

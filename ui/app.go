@@ -41,6 +41,7 @@ type Engine interface {
 	Updates() <-chan *engine.Snapshot
 	Err() error
 	Ban(ctx context.Context, req engine.BanRequest) (firewall.Result, error)
+	BanMany(ctx context.Context, reqs []engine.BanRequest) ([]firewall.Outcome, firewall.Result, error)
 	Unban(ctx context.Context, p netip.Prefix) (firewall.Result, error)
 	Whitelist(ctx context.Context, p netip.Prefix, on bool) (firewall.Result, error)
 	Lines(ctx context.Context, ip netip.Addr) ([]engine.RawLine, error)

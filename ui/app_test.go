@@ -468,3 +468,49 @@ func TestResize_LiveKeepsCursorAndFitsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestBanAll_BotnetsOfTheViewInOneBatch: B offers exactly the unbanned, non-whitelisted botnet
+// rows of the table as shown (tab and filter), says what it leaves out, and y bans them in one
+// BanMany; the first refusal is named in the status.
+func TestBanAll_BotnetsOfTheViewInOneBatch(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{}, 120, 30, snap(1, fixtureRows()...))
+	h.eng.refuse = map[netip.Addr]error{netip.MustParseAddr("185.220.101.7"): errors.New("refusing to ban 185.220.101.7: test")}
+	h.press("B")
+	if !h.m.confirmOpen {
+		t.Fatal("B opened no dialog")
+	}
+	scr := h.screen()
+	for _, want := range []string{"Ban all 2 botnet IPs shown?", "1164 events", "pregreet 812", "45.144.212.19, 185.220.101.7",
+		"left out 1 banned, 1 scanner, 1 suspicious, 1 legit, 1 ignored"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, scr)
+		}
+	}
+	h.press("y")
+	h.run()
+	calls := h.eng.batchCalls()
+	if len(calls) != 1 || len(calls[0]) != 2 || calls[0][0].IP != netip.MustParseAddr("45.144.212.19") ||
+		calls[0][1].IP != netip.MustParseAddr("185.220.101.7") || calls[0][0].Force || len(h.eng.banCalls()) != 0 {
+		t.Fatalf("batches %+v, single bans %+v", calls, h.eng.banCalls())
+	}
+	if scr := h.screen(); !strings.Contains(scr, "banned 1 of 2 · first refused: refusing to ban 185.220.101.7") {
+		t.Errorf("status lacks the outcome:\n%s", scr)
+	}
+
+	// Filtered to one /24: only its botnet; n cancels.
+	h.filterBy("45.144.212.0/24")
+	h.press("B")
+	if !strings.Contains(h.screen(), "Ban all 1 botnet IPs shown?") {
+		t.Errorf("filtered dialog:\n%s", h.screen())
+	}
+	h.press("n")
+	h.filterBy("192.0.2.0/24") // legit and whitelisted only
+	h.press("B")
+	if h.m.confirmOpen || !strings.Contains(h.screen(), "no unbanned botnet IP in this view") {
+		t.Errorf("B with no botnet in view:\n%s", h.screen())
+	}
+	if len(h.eng.batchCalls()) != 1 {
+		t.Fatal("a cancelled or empty B reached the engine")
+	}
+}

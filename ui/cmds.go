@@ -36,12 +36,22 @@ func waitForSnapshot(eng Engine) tea.Cmd {
 // runAction sends act to the engine. act is captured by value when the Cmd is made.
 func runAction(ctx context.Context, eng Engine, act action) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		timeout := actionTimeout
+		if act.op == opBanMany { // the per-address iptables backend bans ~16 addresses a second
+			timeout += time.Duration(len(act.ips)) * 100 * time.Millisecond
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		msg := actionDoneMsg{act: act}
 		switch act.op {
 		case opBan:
 			msg.res, msg.err = eng.Ban(ctx, engine.BanRequest{IP: act.ip, Force: act.force})
+		case opBanMany:
+			reqs := make([]engine.BanRequest, len(act.ips))
+			for i, ip := range act.ips {
+				reqs[i] = engine.BanRequest{IP: ip}
+			}
+			msg.outs, msg.res, msg.err = eng.BanMany(ctx, reqs)
 		case opUnban:
 			msg.res, msg.err = eng.Unban(ctx, act.prefix)
 		case opWhitelistOn:

@@ -27,6 +27,8 @@ type fakeEngine struct {
 
 	mu        sync.Mutex
 	bans      []engine.BanRequest
+	batches   [][]engine.BanRequest
+	refuse    map[netip.Addr]error // BanMany outcomes that fail
 	unbans    []netip.Prefix
 	whitelist []wlCall
 	actErr    error
@@ -56,6 +58,27 @@ func (f *fakeEngine) Ban(_ context.Context, req engine.BanRequest) (firewall.Res
 		Message:  "banned " + req.IP.String() + " for 7d (dry-run)",
 		Commands: []string{"iptables -I DOCKER-USER 1 -s " + req.IP.String() + " -j DROP"},
 	}, nil
+}
+
+func (f *fakeEngine) BanMany(_ context.Context, reqs []engine.BanRequest) ([]firewall.Outcome, firewall.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batches = append(f.batches, reqs)
+	outs := make([]firewall.Outcome, len(reqs))
+	banned := 0
+	for i, r := range reqs {
+		outs[i].Prefix = netip.PrefixFrom(r.IP, r.IP.BitLen())
+		if outs[i].Err = f.refuse[r.IP]; outs[i].Err == nil {
+			banned++
+		}
+	}
+	return outs, firewall.Result{Message: "banned " + strconv.Itoa(banned) + " of " + strconv.Itoa(len(reqs))}, f.actErr
+}
+
+func (f *fakeEngine) batchCalls() [][]engine.BanRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([][]engine.BanRequest(nil), f.batches...)
 }
 
 func (f *fakeEngine) Unban(_ context.Context, p netip.Prefix) (firewall.Result, error) {

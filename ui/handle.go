@@ -63,6 +63,9 @@ func (m Model) globalKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Open):
 		m2, cmd := m.openDrill()
 		return m2, cmd, true
+	case key.Matches(msg, k.BanAll):
+		m2, cmd := m.askBanAll()
+		return m2, cmd, true
 	}
 	if m2, cmd, ok := m.actionKey(msg); ok {
 		return m2, cmd, true

@@ -32,6 +32,8 @@ type KeyMap struct {
 	Ban       key.Binding
 	Unban     key.Binding
 	Whitelist key.Binding
+	// BanAll bans every botnet IP of the table as shown (tab and filter), in one batch.
+	BanAll key.Binding
 
 	// Lines is the drill-down's scroll and search keys.
 	Lines lines.KeyMap
@@ -64,6 +66,7 @@ func DefaultKeyMap(readOnly bool) KeyMap {
 		Ban:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "ban")),
 		Unban:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unban")),
 		Whitelist: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "whitelist")),
+		BanAll:    key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "ban all botnets shown")),
 		Lines:     lines.DefaultKeyMap(),
 		Confirm:   confirm.DefaultKeyMap(),
 		Input: InputKeys{
@@ -75,6 +78,7 @@ func DefaultKeyMap(readOnly bool) KeyMap {
 		k.Ban.SetEnabled(false)
 		k.Unban.SetEnabled(false)
 		k.Whitelist.SetEnabled(false)
+		k.BanAll.SetEnabled(false)
 	}
 	return k
 }
@@ -90,7 +94,7 @@ func (k KeyMap) TableScope() []key.Binding {
 		k.Open,
 	}
 	b = append(b, tableBindings(k.Table)...)
-	return append(b, k.actions()...)
+	return append(b, append(k.actions(), k.BanAll)...)
 }
 
 // LinesScope lists every binding live in the drill-down.
@@ -133,7 +137,7 @@ func (h tableHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{t.LineUp, t.LineDown, t.GotoTop, t.GotoBottom, t.PageUp, t.PageDown, t.HalfPageUp, t.HalfPageDown},
 		{k.Open, k.Filter, k.Sort, k.Reverse, k.NextTab, k.PrevTab, k.Pause, k.Help},
-		{k.Ban, k.Unban, k.Whitelist, k.Quit, k.ForceQuit},
+		{k.Ban, k.BanAll, k.Unban, k.Whitelist, k.Quit, k.ForceQuit},
 	}
 }
 

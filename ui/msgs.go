@@ -16,9 +16,10 @@ type engineStoppedMsg struct{ err error }
 
 // actionDoneMsg is the engine's answer to a ban, unban or whitelist change.
 type actionDoneMsg struct {
-	act action
-	res firewall.Result
-	err error
+	act  action
+	res  firewall.Result
+	outs []firewall.Outcome // opBanMany: one per IP
+	err  error
 }
 
 // linesLoadedMsg carries an IP's raw lines for the drill-down.

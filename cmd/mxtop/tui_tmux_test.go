@@ -141,6 +141,12 @@ func TestTUI_TmuxDemo(t *testing.T) {
 	// esc back to the table, q quits and the terminal leaves the alternate screen.
 	s.keys("Escape")
 	s.waitFor("the table again", regexp.MustCompile(`(?m)^ IP +VERDICT`))
+
+	// B → every botnet of the tab in one batch (dry-run firewall, one state transaction).
+	s.keys("B")
+	_, m = s.waitFor("the ban-all dialog", regexp.MustCompile(`Ban all (\d+) botnet IPs shown\?`))
+	s.keys("y")
+	s.waitFor("the batch result", regexp.MustCompile(`✓ banned \d+ of `+m[1]))
 	s.keys("q")
 	deadline := time.Now().Add(tmuxWait)
 	// tmux 3.3a sometimes marks the pane dead before it has reaped the exit status, so an empty

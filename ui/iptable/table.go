@@ -144,6 +144,10 @@ func (m Model) Sort() (SortKey, bool) { return m.sortKey, m.reverse }
 // Len is the number of rows in the tab.
 func (m Model) Len() int { return len(m.rows) }
 
+// Rows returns the rows of the tab as shown: filtered and sorted. The slice is the table's own;
+// do not modify it.
+func (m Model) Rows() []*engine.Row { return m.rows }
+
 // Cursor is the index of the highlighted row.
 func (m Model) Cursor() int { return m.cursor }
 
