@@ -47,6 +47,7 @@ type action struct {
 	ip         netip.Addr
 	prefix     netip.Prefix // unban and whitelist target
 	ips        []netip.Addr // opBanMany targets
+	bits       int          // opBan: ban the /bits around ip instead (the dialog's alternative)
 	needsForce bool         // the dialog asked twice
 	force      bool
 }
@@ -96,6 +97,7 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 		title = "Ban " + r.IP.String() + "?"
 		second = forceReason(r)
 		act.needsForce = second != ""
+		act.bits = subnetBits(r.IP)
 	case opUnban:
 		p, banned := m.banFor(r)
 		if !banned {
@@ -113,9 +115,41 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 	}
 	m.pendingAct = act
 	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn, title, describe(r), second)
+	if o == opBan {
+		m.confirm = m.confirm.WithAlt(m.subnetPreview(r.IP, act.bits))
+	}
 	m.confirm.SetWidth(m.width - 4)
 	m.confirmOpen = true
 	return m, nil
+}
+
+// subnetBits is the prefix a ban's alternative covers: the /64 an IPv6 client rotates through,
+// the /24 of an IPv4 one.
+func subnetBits(ip netip.Addr) int {
+	if ip.Is6() {
+		return 64
+	}
+	return 24
+}
+
+// subnetPreview describes the dialog's alternative: the prefix and how many tracked addresses
+// and events it covers, so the operator sees what a wider ban takes with it.
+func (m Model) subnetPreview(ip netip.Addr, bits int) string {
+	p, _ := ip.Prefix(bits)
+	n, events := 0, int64(0)
+	if m.snap != nil {
+		for _, r := range m.snap.Rows {
+			if p.Contains(r.IP) {
+				n++
+				events += r.Total
+			}
+		}
+	}
+	ips := " tracked addresses, "
+	if n == 1 {
+		ips = " tracked address, "
+	}
+	return "ban all of " + p.String() + " (" + strconv.Itoa(n) + ips + strconv.FormatInt(events, 10) + " events)"
 }
 
 // askPrefix opens the dialog for o on the exact prefix highlighted in t (the Banned or
@@ -228,6 +262,10 @@ func (m Model) whitelistFor(r *engine.Row) (netip.Prefix, bool) {
 func (act action) target() string {
 	switch act.op {
 	case opBan:
+		if act.bits > 0 {
+			p, _ := act.ip.Prefix(act.bits)
+			return p.String()
+		}
 		return act.ip.String()
 	case opBanMany:
 		return strconv.Itoa(len(act.ips)) + " botnet IPs"

@@ -45,7 +45,7 @@ func runAction(ctx context.Context, eng Engine, act action) tea.Cmd {
 		msg := actionDoneMsg{act: act}
 		switch act.op {
 		case opBan:
-			msg.res, msg.err = eng.Ban(ctx, engine.BanRequest{IP: act.ip, Force: act.force})
+			msg.res, msg.err = eng.Ban(ctx, engine.BanRequest{IP: act.ip, Bits: act.bits, Force: act.force})
 		case opBanMany:
 			reqs := make([]engine.BanRequest, len(act.ips))
 			for i, ip := range act.ips {

@@ -208,10 +208,13 @@ func (m Model) confirmKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	var res confirm.Result
 	m.confirm, res = m.confirm.Update(msg)
 	switch res {
-	case confirm.Confirmed:
+	case confirm.Confirmed, confirm.ConfirmedAlt:
 		m.confirmOpen = false
 		act := m.pendingAct
 		act.force = act.needsForce
+		if res == confirm.Confirmed {
+			act.bits = 0 // y bans the address; only the alternative bans its prefix
+		}
 		return m.startAction(act)
 	case confirm.Cancelled:
 		m.confirmOpen = false

@@ -106,7 +106,7 @@ func (k KeyMap) LinesScope() []key.Binding {
 
 // ConfirmScope lists every binding live while the confirm dialog is open.
 func (k KeyMap) ConfirmScope() []key.Binding {
-	return []key.Binding{k.ForceQuit, k.Confirm.Yes, k.Confirm.No}
+	return []key.Binding{k.ForceQuit, k.Confirm.Yes, k.Confirm.Alt, k.Confirm.No}
 }
 
 // InputScope lists every binding live while the filter or search input has the focus.

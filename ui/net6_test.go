@@ -55,3 +55,23 @@ func TestDrill_NoSlashSixtyFourLineForLoneOrIPv4Clients(t *testing.T) {
 		}
 	}
 }
+
+// TestBan_AltBansTheSlash64WithPreview: the ban dialog of a rotating IPv6 client offers its /64
+// with the tracked addresses and events it covers; p bans the /64, y only the address.
+func TestBan_AltBansTheSlash64WithPreview(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{}, 120, 30, net6Snapshot(1, 8700))
+	h.press("b")
+	const preview = "p: ban all of 2001:db8:7:1::/64 (3 tracked addresses, 8700 events)"
+	if !strings.Contains(h.screen(), preview) {
+		t.Fatalf("dialog lacks %q:\n%s", preview, h.screen())
+	}
+	h.press("p")
+	h.run()
+	h.press("b", "y")
+	h.run()
+	bans := h.eng.banCalls()
+	if len(bans) != 2 || bans[0].IP != netip.MustParseAddr("2001:db8:7:1::a") || bans[0].Bits != 64 || bans[1].Bits != 0 {
+		t.Fatalf("ban calls %+v", bans)
+	}
+}

@@ -11,9 +11,11 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// KeyMap is the dialog's keys. No is for the help only: any key but Yes cancels.
+// KeyMap is the dialog's keys. No is for the help only: any key but Yes (and Alt, in a dialog
+// that offers an alternative) cancels.
 type KeyMap struct {
 	Yes key.Binding
+	Alt key.Binding // the dialog's alternative answer, e.g. ban the whole prefix
 	No  key.Binding
 }
 
@@ -21,6 +23,7 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+		Alt: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "the alternative")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
 	}
 }
@@ -30,9 +33,10 @@ type Result uint8
 
 // Results of Update.
 const (
-	Pending   Result = iota // still open (a first y moved it to its second question)
-	Confirmed               // y on the last question
-	Cancelled               // any other key
+	Pending      Result = iota // still open (a first y moved it to its second question)
+	Confirmed                  // y on the last question
+	Cancelled                  // any other key
+	ConfirmedAlt               // Alt, then y on the second question when there is one
 )
 
 // Model is one open dialog.
@@ -43,7 +47,9 @@ type Model struct {
 	title  string
 	body   []string
 	second string // the second question; "" when one y is enough
+	alt    string // what Alt does, shown as an answer; "" when the dialog has no alternative
 	stage  int
+	useAlt bool // Alt was the first answer
 	width  int
 }
 
@@ -51,6 +57,13 @@ type Model struct {
 // warning shown after the first y, which then needs another y.
 func New(keys KeyMap, style, warn lipgloss.Style, title string, body []string, second string) Model {
 	return Model{keys: keys, style: style, warn: warn, title: title, body: body, second: second}
+}
+
+// WithAlt offers a second answer: Alt instead of y, described by text ("ban the /64 …"). A
+// second question, when there is one, then needs y as well.
+func (m Model) WithAlt(text string) Model {
+	m.alt = text
+	return m
 }
 
 // SetWidth sets the width available to the dialog.
@@ -64,12 +77,19 @@ func (m Model) Stage() int { return m.stage }
 
 // Update handles one key press.
 func (m Model) Update(msg tea.KeyPressMsg) (Model, Result) {
-	if !key.Matches(msg, m.keys.Yes) {
+	alt := m.stage == 0 && m.alt != "" && key.Matches(msg, m.keys.Alt)
+	if !alt && !key.Matches(msg, m.keys.Yes) {
 		return m, Cancelled
+	}
+	if m.stage == 0 {
+		m.useAlt = alt
 	}
 	if m.second != "" && m.stage == 0 {
 		m.stage = 1
 		return m, Pending
+	}
+	if m.useAlt {
+		return m, ConfirmedAlt
 	}
 	return m, Confirmed
 }
@@ -89,6 +109,9 @@ func (m Model) View() string {
 		b.WriteString("Press y again to go ahead, any other key to cancel.")
 	} else {
 		b.WriteString("y: yes · n/esc: no (enter does not confirm)")
+		if m.alt != "" {
+			b.WriteString("\n" + m.keys.Alt.Help().Key + ": " + m.alt)
+		}
 	}
 	st := m.style
 	if m.width > 0 {

@@ -1,6 +1,7 @@
 package confirm
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,5 +44,35 @@ func TestConfirm_SecondQuestionNeedsAnotherY(t *testing.T) {
 	}
 	if _, res := m.Update(keyPress("y")); res != Confirmed {
 		t.Fatalf("second y: %v", res)
+	}
+}
+
+func TestConfirm_AltAnswer(t *testing.T) {
+	t.Parallel()
+	plain := New(DefaultKeyMap(), lipgloss.NewStyle(), lipgloss.NewStyle(), "Ban?", nil, "")
+	if _, res := plain.Update(keyPress("p")); res != Cancelled {
+		t.Fatalf("p without an alternative: %v, want Cancelled", res)
+	}
+	m := New(DefaultKeyMap(), lipgloss.NewStyle(), lipgloss.NewStyle(), "Ban?", nil, "").WithAlt("ban the /64")
+	if !strings.Contains(m.View(), "p: ban the /64") {
+		t.Fatalf("alternative not shown:\n%s", m.View())
+	}
+	if _, res := m.Update(keyPress("p")); res != ConfirmedAlt {
+		t.Fatalf("p: %v, want ConfirmedAlt", res)
+	}
+	if _, res := m.Update(keyPress("y")); res != Confirmed {
+		t.Fatalf("y: %v, want Confirmed", res)
+	}
+	// With a second question, p then y is the alternative; p twice is not.
+	m = New(DefaultKeyMap(), lipgloss.NewStyle(), lipgloss.NewStyle(), "Ban?", nil, "scanner").WithAlt("ban the /24")
+	m2, res := m.Update(keyPress("p"))
+	if res != Pending {
+		t.Fatalf("first p: %v", res)
+	}
+	if _, res := m2.Update(keyPress("p")); res != Cancelled {
+		t.Fatalf("p on the second question: %v, want Cancelled", res)
+	}
+	if _, res := m2.Update(keyPress("y")); res != ConfirmedAlt {
+		t.Fatalf("p then y: %v, want ConfirmedAlt", res)
 	}
 }
