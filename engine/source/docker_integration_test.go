@@ -309,3 +309,52 @@ func TestIntegration_DaemonRestartReconnects(t *testing.T) {
 	t.Logf("reconnecting status seen: %v", sawReconnect)
 	expectLines(t, got, logsOf(t, name)...)
 }
+
+// TestIntegration_LocalDriverBackfillThenFollow: with Docker's local log driver there is no
+// json-file to read, so back-fill and follow both go through the API; every line docker logs
+// has arrives once, in order, across a restart.
+func TestIntegration_LocalDriverBackfillThenFollow(t *testing.T) {
+	needDocker(t)
+	name := itName(t)
+	docker(t, "run", "-d", "--network", "none", "--log-driver", "local", "--name", name, "-e", "TAG=l", itImage, "sh", "-c", mailLoop)
+	for deadline := time.Now().Add(10 * time.Second); len(logsOf(t, name)) < 200; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the container wrote no burst")
+		}
+	}
+	src := NewDocker(DockerOptions{Container: name, Follow: true, poll: time.Second})
+	s, cancel, errc := startSource(t, src)
+	s.waitState(t, StateFollowing)
+	s.waitFor(t, "the back-filled burst and followed lines", func() bool { return s.hasLine("tag=l run=1 seq=230") })
+	docker(t, "restart", "-t", "0", name)
+	s.waitFor(t, "lines after restart", func() bool { return s.hasLine("tag=l run=2 seq=210") })
+	docker(t, "stop", "-t", "0", name)
+	s.waitState(t, StateStopped)
+	want := logsOf(t, name)
+	s.waitFor(t, "every line", func() bool { return len(s.lines) >= len(want) })
+	s.mu.Lock()
+	got := append([]string(nil), s.lines...)
+	var details []string
+	for _, st := range s.statuses {
+		details = append(details, st.Detail)
+	}
+	s.mu.Unlock()
+	expectLines(t, got, want...)
+	if !strings.Contains(strings.Join(details, "|"), "log driver local, back-filling through the API") {
+		t.Errorf("details %q lack the API back-fill", details)
+	}
+	cancel()
+	<-errc
+}
+
+// TestIntegration_NoneDriverIsOneSentence: a container logging to the none driver cannot be
+// read back; the source says so and what to do, in one sentence.
+func TestIntegration_NoneDriverIsOneSentence(t *testing.T) {
+	needDocker(t)
+	name := itName(t)
+	docker(t, "run", "-d", "--network", "none", "--log-driver", "none", "--name", name, itImage, "sh", "-c", "sleep 30")
+	err := NewDocker(DockerOptions{Container: name, Follow: true}).Run(t.Context(), make(chan Batch, 64))
+	if err == nil || !strings.Contains(err.Error(), "log driver cannot be read back") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+}
