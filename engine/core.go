@@ -49,7 +49,8 @@ func (c *Core) KeepUnmatched() { c.keepUnmatched, c.shapes = true, make(map[stri
 // SetCutoff makes the core skip mail lines older than t (`--since`); lines with no time are kept.
 func (c *Core) SetCutoff(t time.Time) { c.cutoff = t }
 
-// Ingest processes one batch from a source.
+// Ingest processes one batch from a source and then releases it: the store copies what it
+// keeps, so the source may reuse the batch's memory.
 func (c *Core) Ingest(b source.Batch) {
 	if b.Status != nil {
 		c.status = *b.Status
@@ -57,6 +58,9 @@ func (c *Core) Ingest(b source.Batch) {
 	}
 	for i := range b.Lines {
 		c.Line(b.Lines[i].Text, b.Lines[i].Time)
+	}
+	if b.Release != nil {
+		b.Release()
 	}
 }
 

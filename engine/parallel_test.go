@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
+	"strings"
 	"reflect"
 	"testing"
 	"time"
@@ -64,5 +66,34 @@ func TestIngestAll_SameResultAsSerial(t *testing.T) {
 	sc, pc := serial.Counters(), par.Counters()
 	if sc.Lines != pc.Lines || sc.MailLines != pc.MailLines || sc.Events != pc.Events {
 		t.Fatalf("counters %+v vs %+v", sc, pc)
+	}
+}
+
+// TestIngest_ReleasesAndKeepsNothingOfTheBatch: Ingest gives the batch back, and what the store
+// kept (raw lines, host, HELO) survives the source overwriting that memory.
+func TestIngest_ReleasesAndKeepsNothingOfTheBatch(t *testing.T) {
+	buf := []byte("2026-11-27T11:34:48+00:00 mail postfix/smtpd[9]: connect from bad.example[203.0.113.7]\n" +
+		"2026-11-27T11:34:49+00:00 mail postfix/smtpd[9]: NOQUEUE: reject: RCPT from bad.example[203.0.113.7]: 554 5.7.1 <a@b>: Relay access denied; from=<a@b> to=<a@b> proto=ESMTP helo=<probe>\n")
+	var lines []source.Line
+	for _, l := range bytes.SplitAfter(buf, []byte("\n")) {
+		if len(l) > 0 {
+			lines = append(lines, source.Line{Text: l[:len(l)-1]})
+		}
+	}
+	released := 0
+	core := NewCore(classify.Config{}, store.Limits{})
+	core.Ingest(source.Batch{Lines: lines, Release: func() { released++ }})
+	if released != 1 {
+		t.Fatalf("released %d times, want once", released)
+	}
+	for i := range buf {
+		buf[i] = 'X' // the source reuses the chunk
+	}
+	ip := core.Store().Get(netip.MustParseAddr("203.0.113.7"))
+	if ip == nil || ip.Host != "bad.example" || ip.Helo() != "probe" {
+		t.Fatalf("aggregate %+v", ip)
+	}
+	if l := ip.Lines(); len(l) != 2 || !strings.Contains(l[1].Text, "Relay access denied") {
+		t.Fatalf("kept lines %q", l)
 	}
 }
