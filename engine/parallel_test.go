@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
