@@ -78,6 +78,13 @@ func (p *Parser) Parse(line []byte, at time.Time, ev *Event) bool {
 // header strips the framing (docker -t prefix, syslog stamp, host, program tag) and fills
 // ev.Framing, Time, Program, PID and Daemon. It returns the message.
 func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
+	if t, ok := p.ts.dms(line); ok { // most lines: docker-mailserver's stamp, second cached
+		if ev.Framing == FrameBare {
+			ev.Framing = FrameRFC3339
+		}
+		ev.Time = t
+		return hostThenTag(line[dmsStampLen+1:], ev)
+	}
 	loc := p.Loc
 	if loc == nil {
 		loc = time.UTC

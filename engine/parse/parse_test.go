@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"strings"
@@ -212,6 +213,55 @@ func TestLastIndex_MatchesBytesLastIndex(t *testing.T) {
 	} {
 		if got, want := lastIndex([]byte(c.b), c.key), strings.LastIndex(c.b, c.key); got != want {
 			t.Errorf("lastIndex(%q, %q) = %d, want %d", c.b, c.key, got, want)
+		}
+	}
+}
+
+// TestParseIPv4_AgreesWithNetip: the word-arithmetic parser accepts exactly the dotted quads
+// netip accepts, with the same value, over systematic and random inputs.
+func TestParseIPv4_AgreesWithNetip(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, ok := parseIPv4([]byte(s))
+		want, err := netip.ParseAddr(s)
+		wantOK := err == nil && want.Is4()
+		if ok != wantOK || ok && got != want {
+			t.Fatalf("parseIPv4(%q) = %v %v, netip says %v %v", s, got, ok, want, err)
+		}
+	}
+	fields := []string{"0", "1", "9", "10", "99", "100", "199", "249", "255", "256", "300", "999", "00", "01", "007", "1000", "", "a", "1a", "-1", " 1", "1 "}
+	for _, a := range fields {
+		for _, b := range fields {
+			check(a + "." + b + ".2.3")
+			check("4." + a + "." + b + ".255")
+			check("203.0." + a + "." + b)
+		}
+	}
+	for _, s := range []string{"1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4\x00", "\xff.2.3.4", "1.2.3.\xb4",
+		"1.2.3.4:25", "::ffff:1.2.3.4", "111.222.233.244", "1.1.1.1", "255.255.255.255", "0.0.0.0", "12345678901234567"} {
+		check(s)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := "0123456789.......a:/\xff"
+	for range 200000 {
+		b := make([]byte, 1+rng.IntN(16))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(string(b))
+	}
+}
+
+func TestByteMask_EveryPattern(t *testing.T) {
+	for m := 0; m < 256; m++ {
+		var v uint64
+		for i := 0; i < 8; i++ {
+			if m&(1<<i) != 0 {
+				v |= 0x80 << (8 * i)
+			}
+		}
+		if got := byteMask(v); got != uint16(m) {
+			t.Fatalf("byteMask(%#x) = %08b, want %08b", v, got, m)
 		}
 	}
 }

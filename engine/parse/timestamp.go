@@ -98,6 +98,35 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 	return time.Unix(sec, int64(nsec)).UTC(), i, true
 }
 
+// dmsStampLen is the length of docker-mailserver's stamp, "2006-01-02T15:04:05.000000+00:00".
+const dmsStampLen = 32
+
+// dms reads docker-mailserver's stamp and the space after it when its second (and zone) is the
+// one cached by the last rfc3339 call: the common case, answered with a few word compares and
+// six digits. Anything else, including a line that may carry a second stamp (docker logs -t)
+// after this one, is left to rfc3339.
+func (c *tsCache) dms(b []byte) (time.Time, bool) {
+	const n = dmsStampLen
+	if !c.has || len(b) < n+6 || b[19] != '.' || b[n] != ' ' || b[n-3] != ':' || (b[26] != '+' && b[26] != '-') ||
+		b[n+4] == ' ' || b[n+5] == '-' {
+		return time.Time{}, false
+	}
+	zone := 1<<48 | uint64(binary.LittleEndian.Uint32(b[26:]))<<16 | uint64(binary.LittleEndian.Uint16(b[30:]))
+	if binary.LittleEndian.Uint64(b) != c.w0 || binary.LittleEndian.Uint64(b[8:]) != c.w1 ||
+		binary.LittleEndian.Uint32(b[15:]) != c.w2 || zone != c.zone {
+		return time.Time{}, false
+	}
+	us := 0
+	for _, ch := range b[20:26] {
+		d := ch - '0'
+		if d > 9 {
+			return time.Time{}, false
+		}
+		us = us*10 + int(d)
+	}
+	return time.Unix(c.sec3, int64(us)*1000).UTC(), true
+}
+
 var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // bsd parses "Jan _2 15:04:05" (classic syslog, no year, no zone). The year is the one that
