@@ -234,21 +234,38 @@ func looksLikeProgram(name []byte) bool {
 	return len(name) > 0
 }
 
+// knownTags are the tags docker-mailserver logs under, most frequent first: answered by a length
+// check and one compare, before the general rules of daemonOf.
+var knownTags = [...]struct {
+	name string
+	d    Daemon
+}{
+	{"postfix/postscreen", DaemonPostscreen},
+	{"dovecot", DaemonDovecot},
+	{"postfix/submission/smtpd", DaemonSMTPD},
+	{"postfix/smtpd", DaemonSMTPD},
+	{"postfix/smtps/smtpd", DaemonSMTPD},
+	{"postfix/qmgr", DaemonPostfixOther},
+	{"postfix/cleanup", DaemonPostfixOther},
+	{"postfix/dnsblog", DaemonDNSBLog},
+	{"postfix/lmtp", DaemonPostfixOther},
+	{"postfix/smtp", DaemonPostfixOther},
+	{"postfix/submissions/smtpd", DaemonSMTPD},
+	{"postfix/anvil", DaemonPostfixOther},
+	{"postfix/scache", DaemonPostfixOther},
+	{"postfix/pickup", DaemonPostfixOther},
+	{"postfix/master", DaemonPostfixOther},
+	{"postfix/bounce", DaemonPostfixOther},
+	{"postfix/local", DaemonPostfixOther},
+}
+
 // daemonOf classifies a syslog tag by its last path element: postfix/submission/smtpd and
 // postfix-incoming/smtpd are both smtpd.
 func daemonOf(name []byte) Daemon {
-	switch string(name) { // docker-mailserver's own tags, answered without the general rules below
-	case "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd", "postfix/submissions/smtpd":
-		return DaemonSMTPD
-	case "postfix/postscreen":
-		return DaemonPostscreen
-	case "postfix/dnsblog":
-		return DaemonDNSBLog
-	case "postfix/qmgr", "postfix/cleanup", "postfix/smtp", "postfix/lmtp", "postfix/anvil",
-		"postfix/scache", "postfix/pickup", "postfix/master", "postfix/bounce", "postfix/local":
-		return DaemonPostfixOther
-	case "dovecot":
-		return DaemonDovecot
+	for i := range knownTags { // docker-mailserver's own tags first, most frequent first
+		if k := &knownTags[i]; len(name) == len(k.name) && string(name) == k.name {
+			return k.d
+		}
 	}
 	last := name
 	if i := bytes.LastIndexByte(name, '/'); i >= 0 {
