@@ -67,7 +67,7 @@ func login(m []byte, ev *Event) {
 	}
 	v := m[i+4:]
 	tail := v
-	if j := bytes.IndexAny(v, ", "); j >= 0 {
+	if j := indexEither(v, ',', ' '); j >= 0 {
 		v, tail = v[:j], v[j:]
 	} else {
 		tail = nil

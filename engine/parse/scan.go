@@ -201,19 +201,32 @@ func lastField(b []byte, key string, end byte) []byte {
 	return nil
 }
 
-// lastIndex is bytes.LastIndex found by searching forward: LastIndex hashes every byte it passes
-// (Rabin-Karp), while Index skips ahead with SIMD, and these keys occur once or twice a line.
-func lastIndex(b []byte, key string) int {
-	last := -1
-	for off := 0; off < len(b); {
-		i := bytes.Index(b[off:], []byte(key))
-		if i < 0 {
-			break
+// indexEither is bytes.IndexAny for two bytes, without IndexAny's per-call set construction; it
+// ends short address fields.
+func indexEither(b []byte, c1, c2 byte) int {
+	for i, c := range b {
+		if c == c1 || c == c2 {
+			return i
 		}
-		last = off + i
-		off = last + 1
 	}
-	return last
+	return -1
+}
+
+// lastIndex is bytes.LastIndex without its Rabin-Karp hash of every byte: it steps back from
+// one occurrence of the key's last byte to the previous. The keys searched for last (rip=,
+// helo=<, sasl_username=) sit near the end of the line, so this takes a few steps.
+func lastIndex(b []byte, key string) int {
+	last := key[len(key)-1]
+	for end := len(b); ; {
+		i := bytes.LastIndexByte(b[:end], last)
+		if i < 0 {
+			return -1
+		}
+		if start := i + 1 - len(key); start >= 0 && string(b[start:i+1]) == key {
+			return start
+		}
+		end = i
+	}
 }
 
 // isQueueIDByte[c] holds for the bytes of a Postfix queue ID: [0-9A-Za-z].

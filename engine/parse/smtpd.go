@@ -159,7 +159,7 @@ func smtpdWarning(m []byte, ev *Event) {
 		// warning: hostname x.example does not resolve to address 192.0.2.1: Name or service not known
 		if i := bytes.Index(w, []byte(" does not resolve to address ")); i > 0 {
 			v := w[i+len(" does not resolve to address "):]
-			if j := bytes.IndexAny(v, ": "); j >= 0 {
+			if j := indexEither(v, ':', ' '); j >= 0 {
 				v = v[:j]
 			}
 			if ip, ok := parseIP(v); ok {
