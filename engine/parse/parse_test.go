@@ -217,8 +217,8 @@ func TestLastIndex_MatchesBytesLastIndex(t *testing.T) {
 	}
 }
 
-// TestParseIPv4_AgreesWithNetip: the word-arithmetic parser accepts exactly the dotted quads
-// netip accepts, with the same value, over systematic and random inputs.
+// TestParseIPv4_AgreesWithNetip: parseIPv4 accepts exactly the dotted quads netip accepts, with
+// the same value, over systematic and random inputs.
 func TestParseIPv4_AgreesWithNetip(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
@@ -249,19 +249,5 @@ func TestParseIPv4_AgreesWithNetip(t *testing.T) {
 			b[i] = alphabet[rng.IntN(len(alphabet))]
 		}
 		check(string(b))
-	}
-}
-
-func TestByteMask_EveryPattern(t *testing.T) {
-	for m := 0; m < 256; m++ {
-		var v uint64
-		for i := 0; i < 8; i++ {
-			if m&(1<<i) != 0 {
-				v |= 0x80 << (8 * i)
-			}
-		}
-		if got := byteMask(v); got != uint16(m) {
-			t.Fatalf("byteMask(%#x) = %08b, want %08b", v, got, m)
-		}
 	}
 }

@@ -2,8 +2,6 @@ package parse
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 	"net/netip"
 )
 
@@ -26,81 +24,35 @@ func parseIP(b []byte) (netip.Addr, bool) {
 	return a.Unmap(), true
 }
 
-// parseIPv4 parses a dotted quad. It runs on nearly every line, and client addresses vary in
-// digit count from line to line, so a byte loop mispredicts a branch at each dot; instead the
-// dots and digits of the (at most 15) bytes are classified with word arithmetic, and each field
-// is converted by a multiplier table. It accepts exactly what netip.ParseAddr accepts for IPv4
-// (no leading zeros, fields up to 255); the fuzz and table tests hold the two equal.
+// parseIPv4 parses a dotted quad as netip.ParseAddr does for IPv4 (no leading zeros, fields
+// up to 255), without allocating; a test holds the two equal.
 func parseIPv4(b []byte) (netip.Addr, bool) {
-	n := len(b)
-	if n < 7 || n > 15 {
+	var ip [4]byte
+	field, n, digits := 0, 0, 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 && n == 0 {
+				return netip.Addr{}, false // leading zero: netip rejects these too
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && field < 3:
+			ip[field] = byte(n)
+			field++
+			n, digits = 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if field != 3 || digits == 0 {
 		return netip.Addr{}, false
 	}
-	var buf [18]byte // 15 bytes and room for a field's three-byte window
-	copy(buf[:], b)
-	lo, hi := binary.LittleEndian.Uint64(buf[0:]), binary.LittleEndian.Uint64(buf[8:])
-	dots := byteMask(isDot(lo)) | byteMask(isDot(hi))<<8
-	digits := byteMask(isDigit(lo)) | byteMask(isDigit(hi))<<8
-	used := uint16(1)<<n - 1
-	if bits.OnesCount16(dots) != 3 || (dots|digits)&used != used {
-		return netip.Addr{}, false
-	}
-	d1 := bits.TrailingZeros16(dots)
-	dots &= dots - 1
-	d2 := bits.TrailingZeros16(dots)
-	dots &= dots - 1
-	d3 := bits.TrailingZeros16(dots)
-	a, ok1 := ipv4Field(&buf, 0, d1)
-	b2, ok2 := ipv4Field(&buf, d1+1, d2)
-	c, ok3 := ipv4Field(&buf, d2+1, d3)
-	d, ok4 := ipv4Field(&buf, d3+1, n)
-	if !(ok1 && ok2 && ok3 && ok4) {
-		return netip.Addr{}, false
-	}
-	return netip.AddrFrom4([4]byte{a, b2, c, d}), true
-}
-
-// fieldMul[k] weighs the first three bytes of a k-digit field.
-var fieldMul = [4][3]int{{}, {1, 0, 0}, {10, 1, 0}, {100, 10, 1}}
-
-// ipv4Field converts the digits buf[s:e] (already known to be digits) of one field.
-func ipv4Field(buf *[18]byte, s, e int) (byte, bool) {
-	k := e - s
-	if k < 1 || k > 3 || (k > 1 && buf[s] == '0') {
-		return 0, false
-	}
-	m := &fieldMul[k]
-	v := (int(buf[s])-'0')*m[0] + (int(buf[s+1])-'0')*m[1] + (int(buf[s+2])-'0')*m[2]
-	if v > 255 {
-		return 0, false
-	}
-	return byte(v), true
-}
-
-const (
-	lows  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// isDot sets the high bit of every byte of v that is '.' (and no other bit): a byte of x is zero
-// exactly when adding 0x7f to its low seven bits leaves the high bit clear and so did x.
-func isDot(v uint64) uint64 {
-	const sevens = 0x7f * lows
-	x := v ^ ('.' * lows)
-	return ^((x&sevens + sevens) | x | sevens)
-}
-
-// isDigit sets the high bit of every byte of v that is '0'…'9'.
-func isDigit(v uint64) uint64 {
-	x := v &^ highs
-	ge0 := x + (0x80-'0')*lows   // high bit set where x >= '0'; no carry: x <= 0x7f
-	gt9 := x + (0x80-'9'-1)*lows // high bit set where x > '9'
-	return ge0 &^ gt9 &^ v & highs
-}
-
-// byteMask packs the high bits of v's eight bytes into bits 0…7, byte 0 first.
-func byteMask(v uint64) uint16 {
-	return uint16((v >> 7 & lows) * 0x0102040810204080 >> 56)
+	ip[3] = byte(n)
+	return netip.AddrFrom4(ip), true
 }
 
 // hostIP parses Postfix's client field "host[ip]" at the start of b, with an optional ":port"
