@@ -28,7 +28,7 @@ type CLI struct {
 	Demo      DemoCmd      `cmd:"" help:"Live TUI on built-in demo traffic, or --emit N demo lines to stdout."`
 	Report    ReportCmd    `cmd:"" help:"Read a log once and print the attackers, one row per IP."`
 	Explain   ExplainCmd   `cmd:"" help:"Show how mxtop reads one log line."`
-	Ban       BanCmd       `cmd:"" help:"Ban an IP or CIDR in the firewall."`
+	Ban       BanCmd       `cmd:"" help:"Ban IPs or CIDRs in the firewall: one, several, or a list on stdin (-)."`
 	Unban     UnbanCmd     `cmd:"" help:"Lift a ban."`
 	Bans      BansCmd      `cmd:"" help:"List bans with packet counters."`
 	Whitelist WhitelistCmd `cmd:"" help:"Manage the whitelist (never banned, never counted as attackers)."`
