@@ -264,16 +264,20 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	if tail != nil {
 		// The daemon answers before its follower has found the file's end, so a line written
 		// in between would be in neither a drain made now nor the stream (a CI run lost one
-		// line this way). Drain only once the stream has delivered something: the follower is
-		// attached by then and the file holds every line up to that data; the overlap is
-		// dropped by timestamp (resume). On an idle container the few lines written during the
-		// switch wait for the next line, but none is lost.
+		// line this way). The file is drained for good once the stream has delivered
+		// something: the follower is attached by then and the file holds every line up to that
+		// data. On an idle container that may take long, so the file is also drained once
+		// after switchGrace, and the lines written during the switch show up then; the final
+		// drain still covers a follower that attached later still. Overlaps with the stream
+		// are dropped by timestamp (resume).
 		stream = &drainFirst{r: rc, drain: func() error {
 			err := drain(e, tail)
-			tail.close()
 			e.resume()
+			if err == nil {
+				err = e.flush()
+			}
 			return err
-		}}
+		}, finish: tail.close}
 	} else {
 		e.resume()
 	}
@@ -289,23 +293,66 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	return readAPIStream(stream, info.tty, true, e)
 }
 
-// drainFirst runs drain once, just before the first data (or the end) of the stream it wraps
-// is handed on.
+// switchGrace is how long an idle stream may stay silent before the file tail is drained early.
+const switchGrace = 500 * time.Millisecond
+
+// drainFirst runs drain (and then finish) just before the first data, or the end, of the stream
+// it wraps is handed on, and once early if the stream stays silent for switchGrace. Everything
+// runs on the reading goroutine, which owns the emitter: only the first Read of the stream is
+// made on a helper goroutine, so that the wait can be cut short.
 type drainFirst struct {
-	r     io.Reader
-	drain func() error
-	done  bool
+	r      io.Reader
+	drain  func() error
+	finish func()
+	done   bool
+}
+
+type readResult struct {
+	n   int
+	err error
 }
 
 func (d *drainFirst) Read(p []byte) (int, error) {
-	n, err := d.r.Read(p)
-	if !d.done && (n > 0 || err != nil) {
-		d.done = true
-		if derr := d.drain(); derr != nil {
-			return 0, derr
+	if d.done {
+		return d.r.Read(p)
+	}
+	got := make(chan readResult, 1)
+	go func() { // writes p until it sends; Read does not return before that
+		n, err := d.r.Read(p)
+		got <- readResult{n, err}
+	}()
+	grace := time.NewTimer(switchGrace)
+	defer grace.Stop()
+	var early error
+	for {
+		select {
+		case <-grace.C:
+			early = d.drain()
+			if early != nil {
+				d.stop(got)
+				return 0, early
+			}
+		case r := <-got:
+			d.done = true
+			err := d.drain()
+			d.finish()
+			if err != nil {
+				return 0, err
+			}
+			return r.n, r.err
 		}
 	}
-	return n, err
+}
+
+// stop ends the stream after a failed early drain: the helper's Read is cut by closing the body
+// when it can be closed, and waited for.
+func (d *drainFirst) stop(got <-chan readResult) {
+	d.done = true
+	d.finish()
+	if c, ok := d.r.(io.Closer); ok {
+		c.Close()
+	}
+	<-got
 }
 
 // fileDetail decides whether the json-file log can be read and says so in one phrase.

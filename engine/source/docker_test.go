@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -217,6 +218,31 @@ func TestDocker_JSONFileFollowUsesTailZeroAndTimes(t *testing.T) {
 		if !s.times[i].After(s.times[i-1]) {
 			t.Fatalf("line %d time %v not after %v", i, s.times[i], s.times[i-1])
 		}
+	}
+}
+
+// TestDocker_IdleSwitchDeliversTheWindowSoon: lines that reached only the file while the follow
+// was being attached arrive within switchGrace on an idle container, not with its next line,
+// and once: the stream's own lines after them are neither lost nor doubled.
+func TestDocker_IdleSwitchDeliversTheWindowSoon(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, seq("old", 0, 3)...)
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	f.logFileOnly("mailserver", "window")
+	start := time.Now()
+	s.waitLines(t, 4)
+	if d := time.Since(start); d > 5*switchGrace {
+		t.Fatalf("the window line took %v", d)
+	}
+	f.log("mailserver", 1, "after")
+	s.waitLines(t, 5)
+	time.Sleep(2 * switchGrace)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if want := append(seq("old", 0, 3), "window", "after"); !slices.Equal(s.lines, want) {
+		t.Fatalf("lines %q, want %q", s.lines, want)
 	}
 }
 

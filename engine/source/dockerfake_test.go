@@ -154,6 +154,20 @@ func (f *fakeDocker) log(name string, stream int, lines ...string) {
 	f.bumpLocked()
 }
 
+// logFileOnly writes lines to the json-file log only, not to the API's stream: lines written
+// in the moment between the daemon answering a follow request and its follower reaching the
+// file's end, which only a drain of the file can deliver.
+func (f *fakeDocker) logFileOnly(name string, lines ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.byName[name]
+	for _, l := range lines {
+		f.clock = f.clock.Add(time.Millisecond)
+		rec, _ := json.Marshal(map[string]string{"log": l + "\n", "stream": "stdout", "time": f.clock.Format(time.RFC3339Nano)})
+		c.logFile.Write(append(rec, '\n'))
+	}
+}
+
 // logSameTime appends lines that all carry one timestamp (a burst within a nanosecond).
 func (f *fakeDocker) logSameTime(name string, lines ...string) {
 	f.mu.Lock()
