@@ -216,37 +216,66 @@ func (s *Store) trimLines(keep *IP) {
 		if s.lineBytes <= goal {
 			break
 		}
-		s.lineBytes -= int64(v.lineBytes)
-		v.lines, v.lineHead, v.lineBytes = nil, 0, 0
+		s.lineBytes -= int64(v.ip.lineBytes)
+		v.ip.lines, v.ip.lineHead, v.ip.lineBytes = nil, 0, 0
 	}
 	clear(s.byAge)
 }
 
 // evictOldest drops the least recently updated IPs, never keep (the IP just added). It drops a
-// hundredth of the cap at a time, so that the sort it takes is paid once per many new IPs.
+// hundredth of the cap at a time, so that the pass over every IP it takes is paid once per many
+// new IPs; the oldest are found by bisecting on the version (versions are unique), a few passes
+// over a flat slice instead of a sort.
 func (s *Store) evictOldest(keep *IP) {
 	n := max(1, s.lim.MaxIPs/100)
-	for _, v := range s.oldestFirst(func(x *IP) bool { return x != keep }) {
-		if n == 0 {
-			break
+	all := s.collect(func(x *IP) bool { return x != keep })
+	lo, hi := uint64(0), s.version+1 // find lo: exactly min(n, len) versions lie below it
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		below := 0
+		for _, a := range all {
+			if a.version < mid {
+				below++
+			}
 		}
-		s.evict(v)
-		n--
+		if below >= n {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	for _, a := range all {
+		if a.version < lo {
+			s.evict(a.ip)
+		}
 	}
 	clear(s.byAge)
 }
 
-// oldestFirst returns the IPs for which ok holds, least recently updated first, in a scratch
-// slice that the caller clears when done.
-func (s *Store) oldestFirst(ok func(*IP) bool) []*IP {
+// aged is an IP with its Version copied next to it, so that ordering by age reads neighbouring
+// memory instead of chasing a pointer per comparison.
+type aged struct {
+	version uint64
+	ip      *IP
+}
+
+// collect returns the IPs for which ok holds, with their versions, in a scratch slice that the
+// caller clears when done.
+func (s *Store) collect(ok func(*IP) bool) []aged {
 	s.byAge = s.byAge[:0]
 	s.ips.each(func(ip *IP) {
 		if ok(ip) {
-			s.byAge = append(s.byAge, ip)
+			s.byAge = append(s.byAge, aged{ip.Version, ip})
 		}
 	})
-	slices.SortFunc(s.byAge, func(a, b *IP) int { return cmp.Compare(a.Version, b.Version) })
 	return s.byAge
+}
+
+// oldestFirst is collect sorted by age, least recently updated first.
+func (s *Store) oldestFirst(ok func(*IP) bool) []aged {
+	all := s.collect(ok)
+	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(a.version, b.version) })
+	return all
 }
 
 func (s *Store) evict(ip *IP) {

@@ -99,8 +99,8 @@ const (
 type Store struct {
 	lim       Limits
 	ips       ipTable
-	last      *IP   // the IP of the previous line: a session's lines come in runs
-	byAge     []*IP // scratch for evictOldest and trimLines
+	last      *IP    // the IP of the previous line: a session's lines come in runs
+	byAge     []aged // scratch for evictOldest and trimLines
 	totals    [parse.NumCategories]int64
 	events    int64
 	evicted   int64
