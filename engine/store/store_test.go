@@ -216,3 +216,22 @@ func TestEviction_InBatchesAtLargeCaps(t *testing.T) {
 		t.Fatal("an IP newer than the evicted tenth was dropped")
 	}
 }
+
+// BenchmarkNewIPAtCap measures a new IP once the store holds DefaultMaxIPs: the insert plus its
+// share of an eviction batch (1% of the cap at a time).
+func BenchmarkNewIPAtCap(b *testing.B) {
+	s := New(Limits{NoLines: true})
+	ev := parse.Event{Kind: parse.Attack, Category: parse.Pregreet, Count: 1, Time: time.Unix(1e9, 0)}
+	for i := 0; i < DefaultMaxIPs; i++ {
+		ev.IP = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		s.Add(&ev, nil)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ev.IP = netip.AddrFrom4([4]byte{11, byte(i >> 16), byte(i >> 8), byte(i)})
+		s.Add(&ev, nil)
+	}
+	if s.Len() > DefaultMaxIPs {
+		b.Fatalf("%d IPs tracked, cap %d", s.Len(), DefaultMaxIPs)
+	}
+}
