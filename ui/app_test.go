@@ -315,7 +315,7 @@ func TestActions_UnbanAndWhitelistTargets(t *testing.T) {
 func TestReadOnly_HidesAndIgnoresActionKeys(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{ReadOnly: true}, 100, 30, snap(1, fixtureRows()...))
-	h.press("b", "u", "w")
+	h.press("b", "u", "w", "B")
 	if h.m.confirmOpen {
 		t.Fatal("action key opened a dialog in read-only mode")
 	}

@@ -59,7 +59,7 @@ func TestKeys_BubblesDefaultsReplaced(t *testing.T) {
 func TestKeys_ReadOnlyDisablesActions(t *testing.T) {
 	t.Parallel()
 	k := DefaultKeyMap(true)
-	for _, b := range []key.Binding{k.Ban, k.Unban, k.Whitelist} {
+	for _, b := range []key.Binding{k.Ban, k.BanAll, k.Unban, k.Whitelist} {
 		if b.Enabled() {
 			t.Errorf("%q enabled in read-only mode", b.Help().Desc)
 		}
