@@ -323,14 +323,12 @@ func (d *drainFirst) Read(p []byte) (int, error) {
 	}()
 	grace := time.NewTimer(switchGrace)
 	defer grace.Stop()
-	var early error
 	for {
 		select {
 		case <-grace.C:
-			early = d.drain()
-			if early != nil {
+			if err := d.drain(); err != nil {
 				d.stop(got)
-				return 0, early
+				return 0, err
 			}
 		case r := <-got:
 			d.done = true
