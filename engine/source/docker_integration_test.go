@@ -95,6 +95,45 @@ func logsOf(t *testing.T, name string) []string {
 	return lines
 }
 
+// waitAll waits until the sink holds as many lines as want and returns them. On a timeout it
+// names what is missing and the states the source went through, so that a rare loss can be
+// told from a delay and placed.
+func (s *sink) waitAll(t *testing.T, want []string) []string {
+	t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		s.mu.Lock()
+		got := append([]string(nil), s.lines...)
+		var states []string
+		for _, st := range s.statuses {
+			states = append(states, st.State.String()+" "+st.Detail)
+		}
+		s.mu.Unlock()
+		if len(got) >= len(want) {
+			return got
+		}
+		select {
+		case <-s.notify:
+			continue
+		case <-deadline:
+		}
+		left := map[string]int{}
+		for _, l := range got {
+			left[l]++
+		}
+		var missing []string
+		for _, l := range want {
+			if left[l] > 0 {
+				left[l]--
+			} else {
+				missing = append(missing, l)
+			}
+		}
+		t.Fatalf("timed out: %d of %d lines; %d missing, first %q, last %q\nstates: %q",
+			len(got), len(want), len(missing), clip(missing), tailOf(missing), states)
+	}
+}
+
 func (s *sink) hasLine(sub string) bool {
 	for i := len(s.lines) - 1; i >= 0; i-- {
 		if strings.Contains(s.lines[i], sub) {
@@ -137,10 +176,7 @@ func TestIntegration_FollowThroughRestartStopRecreateRemove(t *testing.T) {
 
 	// The stop event can overtake the last lines still in the log stream: wait for every line
 	// (a lost line still fails, by timeout), then compare them all.
-	s.waitFor(t, "every line of both containers", func() bool { return len(s.lines) >= len(want) })
-	s.mu.Lock()
-	got := append([]string(nil), s.lines...)
-	s.mu.Unlock()
+	got := s.waitAll(t, want)
 	expectLines(t, got, want...)
 
 	docker(t, "rm", name)
@@ -331,9 +367,8 @@ func TestIntegration_LocalDriverBackfillThenFollow(t *testing.T) {
 	docker(t, "stop", "-t", "0", name)
 	s.waitState(t, StateStopped)
 	want := logsOf(t, name)
-	s.waitFor(t, "every line", func() bool { return len(s.lines) >= len(want) })
+	got := s.waitAll(t, want)
 	s.mu.Lock()
-	got := append([]string(nil), s.lines...)
 	var details []string
 	for _, st := range s.statuses {
 		details = append(details, st.Detail)

@@ -246,6 +246,29 @@ func TestDocker_IdleSwitchDeliversTheWindowSoon(t *testing.T) {
 	}
 }
 
+// TestDocker_SlowStreamAfterEarlyDrainNoDuplicate: when the stream's first lines come later
+// than switchGrace, the early drain has already delivered them from the file; the stream's
+// copies are dropped and later lines still arrive once.
+func TestDocker_SlowStreamAfterEarlyDrainNoDuplicate(t *testing.T) {
+	f := newFakeDocker(t)
+	f.run("mailserver", false, "json-file")
+	f.log("mailserver", 1, seq("old", 0, 3)...)
+	f.lag = switchGrace + 300*time.Millisecond
+	s, _, _ := startSource(t, newTestDocker(f, true))
+	s.waitState(t, StateFollowing)
+	f.log("mailserver", 1, "a", "b")
+	s.waitLines(t, 5) // from the early drain, before the stream's copies
+	time.Sleep(2 * f.lag)
+	f.log("mailserver", 1, "c")
+	s.waitLines(t, 6)
+	time.Sleep(2 * f.lag)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if want := append(seq("old", 0, 3), "a", "b", "c"); !slices.Equal(s.lines, want) {
+		t.Fatalf("lines %q, want %q", s.lines, want)
+	}
+}
+
 func TestDocker_RestartResumesWithoutGapOrDuplicate(t *testing.T) {
 	for _, driver := range []string{"local", "json-file"} {
 		t.Run(driver, func(t *testing.T) {

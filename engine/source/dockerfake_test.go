@@ -31,8 +31,9 @@ type fakeDocker struct {
 	byName  map[string]*fakeContainer
 	clock   time.Time
 	nextID  int
-	garble  int  // number of follow streams that get a garbled frame after their first message
-	noRead  bool // the log driver cannot be read back (none, syslog)
+	garble  int           // number of follow streams that get a garbled frame after their first message
+	noRead  bool          // the log driver cannot be read back (none, syslog)
+	lag     time.Duration // follow streams send each change this late (a slow or busy daemon)
 	srv     *httptest.Server
 	events  []chan string
 	logReqs []string // query strings of logs requests, for assertions
@@ -366,6 +367,9 @@ func (f *fakeDocker) serveLogs(w http.ResponseWriter, r *http.Request, ref strin
 		case <-changed:
 		case <-r.Context().Done():
 			return
+		}
+		if f.lag > 0 {
+			time.Sleep(f.lag)
 		}
 	}
 }
