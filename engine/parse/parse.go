@@ -79,9 +79,7 @@ func (p *Parser) Parse(line []byte, at time.Time, ev *Event) bool {
 // ev.Framing, Time, Program, PID and Daemon. It returns the message.
 func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
 	if t, ok := p.ts.dms(line); ok { // most lines: docker-mailserver's stamp, second cached
-		if ev.Framing == FrameBare {
-			ev.Framing = FrameRFC3339
-		}
+		setFraming(ev, FrameRFC3339)
 		ev.Time = t
 		return hostThenTag(line[dmsStampLen+1:], ev)
 	}
@@ -107,8 +105,8 @@ func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
 			} else if t2, n2, ok2 := p.inner.bsd(rest, t, loc); ok2 {
 				setFraming(ev, FrameDockerTS)
 				ref, t, n, line = t, t2, n2, rest
-			} else if ev.Framing == FrameBare {
-				ev.Framing = FrameRFC3339
+			} else {
+				setFraming(ev, FrameRFC3339)
 			}
 		} else if ok && n < len(line) && line[n] >= 'a' && line[n] <= 'z' {
 			setFraming(ev, FrameRFC3339) // host glued to the stamp

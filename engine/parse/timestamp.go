@@ -9,17 +9,18 @@ import (
 // lines almost always share it: a hit costs a few word compares instead of a calendar
 // conversion.
 type tsCache struct {
-	key  [25]byte // "Jan _2 15:04:05" + year (bsd)
-	klen int
-	sec  int64
+	// The last classic syslog stamp, "Jan _2 15:04:05" and the inferred year, and its second.
+	bsdKey [17]byte
+	bsdSet bool
+	bsdSec int64
 
 	// The last RFC 3339 stamp: its first 19 bytes as three (overlapping) words, its zone
 	// packed into a word, and its Unix second.
 	w0, w1 uint64
 	w2     uint32
 	zone   uint64
-	has    bool
-	sec3   int64
+	rfcSet bool
+	rfcSec int64
 }
 
 func digits2(b []byte) (int, bool) {
@@ -68,8 +69,8 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 		// No zone ("2013-08-11 03:56:40 auth-worker…"): read as UTC.
 	}
 	w0, w1, w2 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint32(b[15:])
-	if c.has && w0 == c.w0 && w1 == c.w1 && w2 == c.w2 && zone == c.zone {
-		return time.Unix(c.sec3, int64(nsec)).UTC(), i, true
+	if c.rfcSet && w0 == c.w0 && w1 == c.w1 && w2 == c.w2 && zone == c.zone {
+		return time.Unix(c.rfcSec, int64(nsec)).UTC(), i, true
 	}
 	year, ok1 := digits2(b[0:2])
 	year2, ok2 := digits2(b[2:4])
@@ -94,7 +95,7 @@ func (c *tsCache) rfc3339(b []byte) (time.Time, int, bool) {
 		}
 	}
 	sec := time.Date(year*100+year2, time.Month(mon), day, hh, mm, ss, 0, time.UTC).Unix() - int64(offset)
-	c.w0, c.w1, c.w2, c.zone, c.has, c.sec3 = w0, w1, w2, zone, true, sec
+	c.w0, c.w1, c.w2, c.zone, c.rfcSet, c.rfcSec = w0, w1, w2, zone, true, sec
 	return time.Unix(sec, int64(nsec)).UTC(), i, true
 }
 
@@ -107,7 +108,7 @@ const dmsStampLen = 32
 // after this one, is left to rfc3339.
 func (c *tsCache) dms(b []byte) (time.Time, bool) {
 	const n = dmsStampLen
-	if !c.has || len(b) < n+6 || b[19] != '.' || b[n] != ' ' || b[n-3] != ':' || (b[26] != '+' && b[26] != '-') ||
+	if !c.rfcSet || len(b) < n+6 || b[19] != '.' || b[n] != ' ' || b[n-3] != ':' || (b[26] != '+' && b[26] != '-') ||
 		b[n+4] == ' ' || b[n+5] == '-' {
 		return time.Time{}, false
 	}
@@ -124,7 +125,7 @@ func (c *tsCache) dms(b []byte) (time.Time, bool) {
 		}
 		us = us*10 + int(d)
 	}
-	return time.Unix(c.sec3, int64(us)*1000).UTC(), true
+	return time.Unix(c.rfcSec, int64(us)*1000).UTC(), true
 }
 
 var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -174,19 +175,17 @@ func (c *tsCache) bsd(b []byte, ref time.Time, loc *time.Location) (time.Time, i
 		ref = time.Now()
 	}
 	year := ref.In(loc).Year()
-	var key [25]byte
-	n := copy(key[:], b[:15])
-	key[n] = byte(year % 256)
-	key[n+1] = byte(year / 256)
-	n += 2
-	if c.klen == n && c.key == key {
-		return time.Unix(c.sec, 0).UTC(), 15, true
+	var key [17]byte
+	copy(key[:], b[:15])
+	key[15], key[16] = byte(year%256), byte(year/256)
+	if c.bsdSet && c.bsdKey == key {
+		return time.Unix(c.bsdSec, 0).UTC(), 15, true
 	}
 	t := time.Date(year, time.Month(mon), day, hh, mm, ss, 0, loc)
 	if t.After(ref.Add(24 * time.Hour)) {
 		t = time.Date(year-1, time.Month(mon), day, hh, mm, ss, 0, loc)
 	}
-	c.key, c.klen, c.sec = key, n, t.Unix()
+	c.bsdKey, c.bsdSet, c.bsdSec = key, true, t.Unix()
 	return t.UTC(), 15, true
 }
 
