@@ -62,15 +62,13 @@ func (c *cutter) renew() {
 	old.release() // the cutter's own reference; batches still cut from it hold theirs
 }
 
-// hold takes a reference on the current chunk for a batch about to be sent, and returns the
-// function that gives it back (nil when chunks are not recycled).
-func (c *cutter) hold() func() {
-	k := c.cur
-	if k == nil {
-		return nil
+// hold takes a reference on the current chunk for a batch about to be sent and returns the chunk
+// (nil when chunks are not recycled), whose release gives the reference back.
+func (c *cutter) hold() *chunk {
+	if c.cur != nil {
+		c.cur.refs.Add(1)
 	}
-	k.refs.Add(1)
-	return k.release
+	return c.cur
 }
 
 // chunk is a read buffer that goes back to its pool once the cutter and every batch cut from it
@@ -82,6 +80,7 @@ type chunk struct {
 	pool *chunkPool
 }
 
+// release drops one reference (nil-safe); the last one puts the chunk back in its pool.
 func (k *chunk) release() {
 	if k != nil && k.refs.Add(-1) == 0 {
 		k.pool.put(k)

@@ -164,9 +164,9 @@ func (r *Reader) Run(ctx context.Context, out chan<- Batch) error {
 const readerPool = 16
 
 // recycle returns a batch's Release: give back the chunk reference and the line slice.
-func recycle(chunk func(), lines []Line, spare chan []Line) func() {
+func recycle(k *chunk, lines []Line, spare chan []Line) func() {
 	return func() {
-		chunk()
+		k.release()
 		clear(lines) // drop the pointers into the chunk before the slice waits in the pool
 		select {
 		case spare <- lines[:0]:
