@@ -47,7 +47,7 @@ type action struct {
 	ip         netip.Addr
 	prefix     netip.Prefix // unban and whitelist target
 	ips        []netip.Addr // opBanMany targets
-	bits       int          // opBan: ban the /bits around ip instead (the dialog's alternative)
+	bits       int          // opBan: ban the /bits around ip instead (set when the dialog's alternative is chosen)
 	needsForce bool         // the dialog asked twice
 	force      bool
 }
@@ -97,7 +97,6 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 		title = "Ban " + r.IP.String() + "?"
 		second = forceReason(r)
 		act.needsForce = second != ""
-		act.bits = subnetBits(r.IP)
 	case opUnban:
 		p, banned := m.banFor(r)
 		if !banned {
@@ -116,7 +115,7 @@ func (m Model) askAction(o op) (Model, tea.Cmd) {
 	m.pendingAct = act
 	m.confirm = confirm.New(m.keys.Confirm, m.styles.Dialog, m.styles.Warn, title, describe(r), second)
 	if o == opBan {
-		m.confirm = m.confirm.WithAlt(m.subnetPreview(r.IP, act.bits))
+		m.confirm = m.confirm.WithAlt(m.subnetPreview(r.IP))
 	}
 	m.confirm.SetWidth(m.width - 4)
 	m.confirmOpen = true
@@ -134,8 +133,8 @@ func subnetBits(ip netip.Addr) int {
 
 // subnetPreview describes the dialog's alternative: the prefix and how many tracked addresses
 // and events it covers, so the operator sees what a wider ban takes with it.
-func (m Model) subnetPreview(ip netip.Addr, bits int) string {
-	p, _ := ip.Prefix(bits)
+func (m Model) subnetPreview(ip netip.Addr) string {
+	p, _ := ip.Prefix(subnetBits(ip))
 	n, events := 0, int64(0)
 	if m.snap != nil {
 		for _, r := range m.snap.Rows {

@@ -212,8 +212,8 @@ func (m Model) confirmKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.confirmOpen = false
 		act := m.pendingAct
 		act.force = act.needsForce
-		if res == confirm.Confirmed {
-			act.bits = 0 // y bans the address; only the alternative bans its prefix
+		if res == confirm.ConfirmedAlt { // y bans the address; the alternative its prefix
+			act.bits = subnetBits(act.ip)
 		}
 		return m.startAction(act)
 	case confirm.Cancelled:
