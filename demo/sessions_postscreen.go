@@ -38,13 +38,7 @@ func (g *Generator) psNoqueue(s *session, why string) {
 	s.psClient()
 	s.str(": ")
 	s.str(why)
-	s.str("; from=<")
-	g.spamFrom(s)
-	s.str(">, to=<")
-	g.victim(s)
-	s.str(">, proto=ESMTP, helo=<")
-	s.str(s.a.helo)
-	s.str(">")
+	g.psRejectTail(s, g.spamFrom)
 	s.end(catNone, 0)
 }
 
@@ -62,13 +56,8 @@ func (g *Generator) psPass(s *session) bool {
 		g.psLine(s)
 		s.str("NOQUEUE: reject: RCPT from ")
 		s.psClient()
-		s.str(": 450 4.3.2 Service currently unavailable; from=<")
-		g.legitFrom(s)
-		s.str(">, to=<")
-		g.victim(s)
-		s.str(">, proto=ESMTP, helo=<")
-		s.str(s.a.helo)
-		s.str(">")
+		s.str(": 450 4.3.2 Service currently unavailable")
+		g.psRejectTail(s, g.legitFrom)
 		s.end(catNone, 0)
 		g.psDisconnect(s)
 		return false
@@ -240,13 +229,7 @@ func renderDNSBL(g *Generator, s *session) {
 		s.ip()
 		s.str("] blocked using ")
 		s.str(first)
-		s.str("; from=<")
-		g.spamFrom(s)
-		s.str(">, to=<")
-		g.victim(s)
-		s.str(">, proto=ESMTP, helo=<")
-		s.str(s.a.helo)
-		s.str(">")
+		g.psRejectTail(s, g.spamFrom)
 		s.end(catNone, 0)
 	}
 	g.psDisconnect(s)
@@ -286,3 +269,15 @@ func renderScannerPS(g *Generator, s *session) {
 }
 
 var bareAfter = []string{"EHLO", "MAIL", "RCPT", "."}
+
+// psRejectTail ends a postscreen reject line: "; from=<…>, to=<…>, proto=ESMTP, helo=<…>".
+// postscreen separates the fields with commas where smtpd uses spaces (see rejectTail).
+func (g *Generator) psRejectTail(s *session, from func(*session)) {
+	s.str("; from=<")
+	from(s)
+	s.str(">, to=<")
+	g.victim(s)
+	s.str(">, proto=ESMTP, helo=<")
+	s.str(s.a.helo)
+	s.str(">")
+}
