@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/mxtop/mxtop/engine/parse"
@@ -72,9 +73,9 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 		if r.release != nil {
 			r.release()
 		}
-		// Drop the pointers into this batch's chunk, or the pooled slices would keep it alive.
-		clear(r.evs)
-		clear(r.raws)
+		// The slices keep their pointers into this batch's chunk: clearing 280-byte events cost
+		// 5 % of the run on the one goroutine that cannot be parallel, while what they pin is a
+		// few chunks, recycled by the source anyway, and overwritten by the next batch parsed.
 		r.evs, r.raws = r.evs[:0], r.raws[:0]
 		pool.Put(r)
 	}
@@ -86,17 +87,20 @@ func parseBatch(p *parse.Parser, b source.Batch, r *parsed) {
 	r.status, r.release = b.Status, b.Release
 	r.lines = int64(len(b.Lines))
 	r.mail, r.unmatchedN = 0, 0
-	var ev parse.Event
 	for i := range b.Lines {
 		l := &b.Lines[i]
-		if !p.Parse(l.Text, l.Time, &ev) {
+		// Parse in place into the next free slot, which is kept only when the line names a
+		// client: no 280-byte copy per line.
+		r.evs = slices.Grow(r.evs, 1)
+		ev := &r.evs[:len(r.evs)+1][len(r.evs)]
+		if !p.Parse(l.Text, l.Time, ev) {
 			continue
 		}
 		r.mail++
 		if ev.Kind == parse.NoClient {
 			continue
 		}
-		r.evs = append(r.evs, ev)
+		r.evs = r.evs[:len(r.evs)+1]
 		r.raws = append(r.raws, l.Text)
 	}
 }
