@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"net/netip"
+	"unsafe"
 )
 
 // parseIP parses an IPv4 or IPv6 literal and unmaps IPv4-mapped IPv6. IPv4, the common case,
@@ -17,7 +18,9 @@ func parseIP(b []byte) (netip.Addr, bool) {
 	if bytes.IndexByte(b, ':') < 0 || bytes.IndexByte(b, '%') >= 0 {
 		return netip.Addr{}, false // not v6, or a zone, which no client address carries
 	}
-	a, err := netip.ParseAddr(string(b))
+	// A string over b's bytes instead of a copy: ParseAddr keeps its argument only in the error,
+	// which is dropped here before b can change.
+	a, err := netip.ParseAddr(unsafe.String(&b[0], len(b)))
 	if err != nil {
 		return netip.Addr{}, false
 	}
