@@ -30,31 +30,35 @@ func parseIP(b []byte) (netip.Addr, bool) {
 // parseIPv4 parses a dotted quad as netip.ParseAddr does for IPv4 (no leading zeros, fields
 // up to 255), without allocating; a test holds the two equal.
 func parseIPv4(b []byte) (netip.Addr, bool) {
+	// Field by field, each at most three digits: about half the instructions of a loop that
+	// classifies every byte (an address is parsed on nearly every line).
 	var ip [4]byte
-	field, n, digits := 0, 0, 0
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			if digits > 0 && n == 0 {
-				return netip.Addr{}, false // leading zero: netip rejects these too
+	i := 0
+	for f := range ip {
+		if f > 0 {
+			if i >= len(b) || b[i] != '.' {
+				return netip.Addr{}, false
 			}
-			n = n*10 + int(c-'0')
-			digits++
+			i++
+		}
+		if i >= len(b) || b[i]-'0' > 9 {
+			return netip.Addr{}, false
+		}
+		n := uint(b[i] - '0')
+		i++
+		if n != 0 { // a field that starts with 0 is "0": netip rejects leading zeros
+			for end := min(i+2, len(b)); i < end && b[i]-'0' <= 9; i++ {
+				n = n*10 + uint(b[i]-'0')
+			}
 			if n > 255 {
 				return netip.Addr{}, false
 			}
-		case c == '.' && digits > 0 && field < 3:
-			ip[field] = byte(n)
-			field++
-			n, digits = 0, 0
-		default:
-			return netip.Addr{}, false
 		}
+		ip[f] = byte(n)
 	}
-	if field != 3 || digits == 0 {
+	if i != len(b) {
 		return netip.Addr{}, false
 	}
-	ip[3] = byte(n)
 	return netip.AddrFrom4(ip), true
 }
 
