@@ -37,6 +37,8 @@ type Parser struct {
 	ts      tsCache
 	inner   tsCache
 	jsonBuf []byte
+	host    [64]byte // the host name of the last syslog line with a mail-daemon tag
+	hostLen int
 }
 
 // Parse parses line into ev and reports whether the line was written by a mail daemon. at is
@@ -81,7 +83,7 @@ func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
 	if t, ok := p.ts.dms(line); ok { // most lines: docker-mailserver's stamp, second cached
 		setFraming(ev, FrameRFC3339)
 		ev.Time = t
-		return hostThenTag(line[dmsStampLen+1:], ev)
+		return p.hostThenTag(line[dmsStampLen+1:], ev)
 	}
 	loc := p.Loc
 	if loc == nil {
@@ -147,7 +149,7 @@ func (p *Parser) header(line []byte, at time.Time, ev *Event) []byte {
 		}
 		return glued
 	}
-	return hostThenTag(rest[1:], ev)
+	return p.hostThenTag(rest[1:], ev)
 }
 
 func setFraming(ev *Event, f Framing) {
@@ -177,14 +179,59 @@ func programTag(b []byte, ev *Event, bare bool) []byte {
 
 // hostThenTag is programTag for the common "host prog[pid]: " shape: when the first token
 // does not end in ':' it is the host, and the tag is read once instead of tried twice.
-func hostThenTag(b []byte, ev *Event) []byte {
+//
+// Every line of a server names the same host and one of a dozen tags, so it first tries the
+// host of the last line and docker-mailserver's own tags, compared in place: the general rules
+// below (find the space, then the '[', then name the program) cost a sixth of a line's parse.
+// The shortcut accepts only what those rules accept, with the same result.
+func (p *Parser) hostThenTag(b []byte, ev *Event) []byte {
+	if h := p.host[:p.hostLen]; len(h) > 0 && len(b) > len(h) && b[len(h)] == ' ' && string(b[:len(h)]) == string(h) {
+		if msg, ok := knownTag(b[len(h)+1:], ev); ok {
+			return msg
+		}
+	}
 	sp := bytes.IndexByte(b, ' ')
 	if sp > 0 && b[sp-1] != ':' {
 		if msg, ok := tag(b[sp+1:], ev, false); ok {
+			if sp <= len(p.host) && ev.Daemon != DaemonNone {
+				p.hostLen = copy(p.host[:], b[:sp])
+			}
 			return msg
 		}
 	}
 	return programTag(b, ev, false)
+}
+
+// knownTag reads "prog[pid]: " or "prog: " at the start of b when prog is one of knownTags,
+// exactly as tag would.
+func knownTag(b []byte, ev *Event) ([]byte, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	for i := range knownTags {
+		k := &knownTags[i]
+		n := len(k.name)
+		if len(b) < n+2 || b[0] != k.name[0] || (b[n] != '[' && b[n] != ':') || string(b[:n]) != k.name {
+			continue
+		}
+		j, pid := n, 0
+		if b[j] == '[' { // at most 9 digits, as atoi reads them
+			j++
+			for end := min(j+9, len(b)); j < end && b[j]-'0' <= 9; j++ {
+				pid = pid*10 + int(b[j]-'0')
+			}
+			if j+2 >= len(b) || b[j] != ']' {
+				return nil, false
+			}
+			j++
+		}
+		if j+1 >= len(b) || b[j] != ':' || b[j+1] != ' ' {
+			return nil, false
+		}
+		ev.Program, ev.PID, ev.Daemon, ev.tagged = b[:n], int32(pid), k.d, b
+		return b[j+2:], true
+	}
+	return nil, false
 }
 
 // tag parses "prog[pid]: " or "prog: " at the start of b. A tag has no spaces; Dovecot 2.4's

@@ -251,3 +251,62 @@ func TestParseIPv4_AgreesWithNetip(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// TestKnownTag_AgreesWithTag: the shortcut for docker-mailserver's tags accepts only tags the
+// general rule accepts, with the same program, pid, daemon and message, over every known tag
+// with well-formed, odd and broken pids and endings.
+func TestKnownTag_AgreesWithTag(t *testing.T) {
+	tails := []string{"[1]: m", "[1686]: m", ": m", "[]: m", "[123456789]: m", "[1234567890]: m", "[12a]: m",
+		"[1]:m", "[1] : m", "[1]", "[1]:", ": ", ":", "[", "x[1]: m", "d[1]: m", "[1]x: m", "[-1]: m", "[1]: ", "[ 1]: m"}
+	accepted := 0
+	for _, k := range knownTags {
+		for _, tail := range tails {
+			b := []byte(k.name + tail)
+			var got, want Event
+			gotMsg, gotOK := knownTag(b, &got)
+			wantMsg, wantOK := tag(b, &want, false)
+			if !gotOK {
+				continue // the general rule decides
+			}
+			accepted++
+			if !wantOK || string(gotMsg) != string(wantMsg) || string(got.Program) != string(want.Program) ||
+				got.PID != want.PID || got.Daemon != want.Daemon || string(got.tagged) != string(want.tagged) {
+				t.Errorf("%q: knownTag %q %q pid %d %v, tag %v %q %q pid %d %v", b, gotMsg, got.Program, got.PID, got.Daemon,
+					wantOK, wantMsg, want.Program, want.PID, want.Daemon)
+			}
+		}
+	}
+	if accepted < 5*len(knownTags) {
+		t.Fatalf("the shortcut accepted only %d tags", accepted)
+	}
+}
+
+// TestHostCache_OtherHosts: the remembered host of the last line changes no result: a parser
+// fed lines of varying hosts in a row reads each exactly as a fresh parser does.
+func TestHostCache_OtherHosts(t *testing.T) {
+	var shared Parser
+	for i, line := range []string{
+		"2026-11-27T11:34:48.852857+00:00 mail postfix/smtpd[1]: connect from a[192.0.2.1]",
+		"2026-11-27T11:34:48.852857+00:00 mail2 postfix/smtpd[2]: connect from a[192.0.2.2]",
+		"2026-11-27T11:34:48.852857+00:00 mail postfix/smtpd[3]: connect from a[192.0.2.3]",
+		"2026-11-27T11:34:48.852857+00:00 mail mail postfix/smtpd[4]: connect from a[192.0.2.4]",
+		"2026-11-27T11:34:48.852857+00:00 mail custom-daemon[5]: x",
+		"2026-11-27T11:34:48.852857+00:00 mail postfix/smtpd[6]x: connect from a[192.0.2.6]",
+		"2026-11-27T11:34:48.852857+00:00 mail: postfix/smtpd[7]: connect from a[192.0.2.7]",
+		"2026-11-27T11:34:48.852857+00:00 " + strings.Repeat("h", 100) + " dovecot: imap-login: Login: user=<a>, rip=192.0.2.8",
+		"2026-11-27T11:34:48.852857+00:00 mail dovecot: imap-login: Login: user=<a>, rip=192.0.2.9",
+		"2026-11-27T11:34:48.852857+00:00 ma postfix/smtpd[10]: connect from a[192.0.2.10]",
+		"2026-11-27T11:34:48.852857+00:00 mail postfix/smtpd[11]: connect from a[192.0.2.11]",
+		"2026-11-27T11:34:48.852857+00:00 mailXpostfix/smtpd[12]: connect from a[192.0.2.12]",
+	} {
+		var got, want Event
+		gotOK := shared.Parse([]byte(line), time.Time{}, &got)
+		var fresh Parser
+		wantOK := fresh.Parse([]byte(line), time.Time{}, &want)
+		if gotOK != wantOK || string(got.Program) != string(want.Program) || got.PID != want.PID ||
+			string(got.Message) != string(want.Message) || got.IP != want.IP || got.Kind != want.Kind {
+			t.Errorf("line %d: %v %q[%d] %q %v, fresh parser %v %q[%d] %q %v", i, gotOK, got.Program, got.PID, got.Message, got.IP,
+				wantOK, want.Program, want.PID, want.Message, want.IP)
+		}
+	}
+}
