@@ -10,6 +10,7 @@ package parse
 
 import (
 	"bytes"
+	"strings"
 	"time"
 
 	"github.com/mxtop/mxtop/engine/source/jsonfile"
@@ -203,15 +204,22 @@ func (p *Parser) hostThenTag(b []byte, ev *Event) []byte {
 }
 
 // knownTag reads "prog[pid]: " or "prog: " at the start of b when prog is one of knownTags,
-// exactly as tag would.
+// exactly as tag would. Candidates are picked by the byte after "postfix/", so a line compares
+// its tag with one or two names, not with the whole table.
 func knownTag(b []byte, ev *Event) ([]byte, bool) {
-	if len(b) == 0 {
+	var cands []uint8
+	switch {
+	case len(b) > 10 && string(b[:8]) == "postfix/":
+		cands = postfixTags[b[8]]
+	case len(b) > 8 && string(b[:7]) == "dovecot":
+		cands = dovecotTags[:]
+	default:
 		return nil, false
 	}
-	for i := range knownTags {
+	for _, i := range cands {
 		k := &knownTags[i]
 		n := len(k.name)
-		if len(b) < n+2 || b[0] != k.name[0] || (b[n] != '[' && b[n] != ':') || string(b[:n]) != k.name {
+		if len(b) < n+2 || (b[n] != '[' && b[n] != ':') || string(b[:n]) != k.name {
 			continue
 		}
 		j, pid := n, 0
@@ -233,6 +241,20 @@ func knownTag(b []byte, ev *Event) ([]byte, bool) {
 	}
 	return nil, false
 }
+
+// postfixTags[c] lists the knownTags named "postfix/" + c + …; dovecotTags the one "dovecot".
+var postfixTags, dovecotTags = func() (p [256][]uint8, d [1]uint8) {
+	for i, k := range knownTags {
+		if name, ok := strings.CutPrefix(k.name, "postfix/"); ok {
+			p[name[0]] = append(p[name[0]], uint8(i))
+		} else if k.name == "dovecot" {
+			d[0] = uint8(i)
+		} else {
+			panic("knownTags: " + k.name + " is neither postfix/… nor dovecot")
+		}
+	}
+	return p, d
+}()
 
 // tag parses "prog[pid]: " or "prog: " at the start of b. A tag has no spaces; Dovecot 2.4's
 // "auth(user,ip,sasl:login)<session>: " is accepted as a tag whose program is "auth". With

@@ -117,15 +117,13 @@ func (c *tsCache) dms(b []byte) (time.Time, bool) {
 		binary.LittleEndian.Uint32(b[15:]) != c.w2 || zone != c.zone {
 		return time.Time{}, false
 	}
-	us := 0
-	for _, ch := range b[20:26] {
-		d := ch - '0'
-		if d > 9 {
-			return time.Time{}, false
-		}
-		us = us*10 + int(d)
+	f := b[20:26:26] // the microseconds, unrolled: a loop cost more than the compares above
+	d0, d1, d2, d3, d4, d5 := f[0]-'0', f[1]-'0', f[2]-'0', f[3]-'0', f[4]-'0', f[5]-'0'
+	if d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || d4 > 9 || d5 > 9 {
+		return time.Time{}, false
 	}
-	return time.Unix(c.rfcSec, int64(us)*1000).UTC(), true
+	us := ((((int64(d0)*10+int64(d1))*10+int64(d2))*10+int64(d3))*10+int64(d4))*10 + int64(d5)
+	return time.Unix(c.rfcSec, us*1000).UTC(), true
 }
 
 var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
