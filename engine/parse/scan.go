@@ -30,19 +30,25 @@ func parseIP(b []byte) (netip.Addr, bool) {
 // parseIPv4 parses a dotted quad as netip.ParseAddr does for IPv4 (no leading zeros, fields
 // up to 255), without allocating; a test holds the two equal.
 func parseIPv4(b []byte) (netip.Addr, bool) {
-	// Field by field, each at most three digits: about half the instructions of a loop that
-	// classifies every byte (an address is parsed on nearly every line).
+	a, n, ok := ipv4Prefix(b)
+	return a, ok && n == len(b)
+}
+
+// ipv4Prefix parses the dotted quad at the start of b and returns its length; what follows it
+// is the caller's to check. Field by field, each at most three digits: about half the
+// instructions of a loop that classifies every byte (an address is parsed on nearly every line).
+func ipv4Prefix(b []byte) (netip.Addr, int, bool) {
 	var ip [4]byte
 	i := 0
 	for f := range ip {
 		if f > 0 {
 			if i >= len(b) || b[i] != '.' {
-				return netip.Addr{}, false
+				return netip.Addr{}, 0, false
 			}
 			i++
 		}
 		if i >= len(b) || b[i]-'0' > 9 {
-			return netip.Addr{}, false
+			return netip.Addr{}, 0, false
 		}
 		n := uint(b[i] - '0')
 		i++
@@ -51,15 +57,12 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 				n = n*10 + uint(b[i]-'0')
 			}
 			if n > 255 {
-				return netip.Addr{}, false
+				return netip.Addr{}, 0, false
 			}
 		}
 		ip[f] = byte(n)
 	}
-	if i != len(b) {
-		return netip.Addr{}, false
-	}
-	return netip.AddrFrom4(ip), true
+	return netip.AddrFrom4(ip), i, true
 }
 
 // hostIP parses Postfix's client field "host[ip]" at the start of b, with an optional ":port"
@@ -68,33 +71,44 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 // reverse name) is returned as empty, so that no later stage has to compare it again.
 func hostIP(b []byte) (host []byte, ip netip.Addr, rest []byte, ok bool) {
 	open := -1
-	for i, c := range b { // host names are short: one pass beats two IndexByte calls
-		if c == '[' {
-			open = i
-			break
-		}
-		if c == ' ' {
-			break
+	if len(b) > 8 && string(b[:8]) == "unknown[" { // most attackers have no reverse name
+		open = 7
+	} else {
+		for i, c := range b { // host names are short: one pass beats two IndexByte calls
+			if c == '[' {
+				open = i
+				break
+			}
+			if c == ' ' {
+				break
+			}
 		}
 	}
 	if open < 0 {
 		return nil, netip.Addr{}, nil, false
 	}
-	end := bytes.IndexByte(b[open:], ']')
-	if end < 0 {
+	if a, n, ok := ipv4Prefix(b[open+1:]); ok && open+1+n < len(b) && b[open+1+n] == ']' {
+		ip, rest = a, skipPort(b[open+1+n+1:]) // the common case, without searching for the ']'
+	} else if ip, rest, ok = ipBracketed(b[open:]); !ok {
 		return nil, netip.Addr{}, nil, false
 	}
-	end += open
-	ip, ok = parseIP(b[open+1 : end])
-	if !ok {
-		return nil, netip.Addr{}, nil, false
-	}
-	rest = skipPort(b[end+1:])
-	host = b[:open]
-	if string(host) == "unknown" {
+	if host = b[:open]; string(host) == "unknown" {
 		host = nil
 	}
 	return host, ip, rest, true
+}
+
+// ipBracketed parses "[address]" at the start of b and returns what follows the ']' and a port.
+func ipBracketed(b []byte) (netip.Addr, []byte, bool) {
+	end := bytes.IndexByte(b, ']')
+	if end < 0 {
+		return netip.Addr{}, nil, false
+	}
+	ip, ok := parseIP(b[1:end])
+	if !ok {
+		return netip.Addr{}, nil, false
+	}
+	return ip, skipPort(b[end+1:]), true
 }
 
 // bracketIP parses postscreen's client field "[ip]:port" at the start of b.
