@@ -298,6 +298,11 @@ func TestHostCache_OtherHosts(t *testing.T) {
 		"2026-11-27T11:34:48.852857+00:00 ma postfix/smtpd[10]: connect from a[192.0.2.10]",
 		"2026-11-27T11:34:48.852857+00:00 mail postfix/smtpd[11]: connect from a[192.0.2.11]",
 		"2026-11-27T11:34:48.852857+00:00 mailXpostfix/smtpd[12]: connect from a[192.0.2.12]",
+		"2026-11-27T11:34:48.852857+00:00 mailhost postfix/smtpd[13]: connect from a[192.0.2.13]",
+		"2026-11-27T11:34:48.852857+00:00 mailhost postfix/smtpd[14]: connect from a[192.0.2.14]",
+		"2026-11-27T11:34:48.852857+00:00 mailhost1 postfix/smtpd[15]: connect from a[192.0.2.15]",
+		"2026-11-27T11:34:48.852857+00:00 mailhostpostfix/smtpd[16]: connect from a[192.0.2.16]",
+		"2026-11-27T11:34:48.852857+00:00 mailhos postfix/smtpd[17]: connect from a[192.0.2.17]",
 	} {
 		var got, want Event
 		gotOK := shared.Parse([]byte(line), time.Time{}, &got)
