@@ -60,7 +60,7 @@ func stripLevel(m []byte) []byte {
 // session) is Dovecot's own. The reason is read only from Dovecot's own text: the part before
 // the user field and the part after rip=.
 func login(m []byte, ev *Event) {
-	i := lastIndex(m, "rip=")
+	i := lastIndex(m, "rip=", 0)
 	if i <= 0 || (m[i-1] != ' ' && m[i-1] != ',') {
 		setClient(ev, NoClient, None, "dovecot login (no client)")
 		return
@@ -146,14 +146,14 @@ func passdbIP(b []byte) (netip.Addr, bool) {
 
 // groupIP reads the address field that ends a "(user,ip" or "(user,ip,session" group.
 func groupIP(b []byte) (netip.Addr, bool) {
-	last := bytes.LastIndexByte(b, ',')
+	last := lastIndexByte(b, ',')
 	if last < 0 {
 		return netip.Addr{}, false
 	}
 	if ip, ok := parseIP(b[last+1:]); ok {
 		return ip, true
 	}
-	prev := bytes.LastIndexByte(b[:last], ',')
+	prev := lastIndexByte(b[:last], ',')
 	if prev < 0 {
 		return netip.Addr{}, false
 	}

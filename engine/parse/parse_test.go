@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
 	"math/rand/v2"
 	"net/netip"
 	"os"
@@ -207,12 +208,24 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestLastIndex_MatchesBytesLastIndex(t *testing.T) {
-	for _, c := range []struct{ b, key string }{
+	cases := []struct{ b, key string }{
 		{"", "rip="}, {"rip=", "rip="}, {"a rip=1 rip=2", "rip="}, {"aaaa", "aa"}, {"x rip", "rip="},
-		{"helo=<a> helo=<b>", " helo=<"}, {"rip=rip=", "rip="},
-	} {
-		if got, want := lastIndex([]byte(c.b), c.key), strings.LastIndex(c.b, c.key); got != want {
-			t.Errorf("lastIndex(%q, %q) = %d, want %d", c.b, c.key, got, want)
+		{"helo=<a> helo=<b>", " helo=<"}, {"rip=rip=", "rip="}, {"rrip=", "rip="}, {"rip=r", "rip="}, {"ri", "rip="},
+		{"rip=1, lip=2, mpid=3, session=<rip>", "rip="}, {"user=<rip=9>, rip=1, lip=2", "rip="},
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 3000 { // random text over the keys' own bytes, so that near misses abound
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = "rip= ,<helo"[rng.IntN(11)]
+		}
+		cases = append(cases, struct{ b, key string }{string(b), "rip="}, struct{ b, key string }{string(b), " helo=<"})
+	}
+	for _, c := range cases {
+		for k := range len(c.key) { // stepping on any byte of the key finds the same occurrence
+			if got, want := lastIndex([]byte(c.b), c.key, k), strings.LastIndex(c.b, c.key); got != want {
+				t.Fatalf("lastIndex(%q, %q, %d) = %d, want %d", c.b, c.key, k, got, want)
+			}
 		}
 	}
 }
@@ -312,6 +325,25 @@ func TestHostCache_OtherHosts(t *testing.T) {
 			string(got.Message) != string(want.Message) || got.IP != want.IP || got.Kind != want.Kind {
 			t.Errorf("line %d: %v %q[%d] %q %v, fresh parser %v %q[%d] %q %v", i, gotOK, got.Program, got.PID, got.Message, got.IP,
 				wantOK, want.Program, want.PID, want.Message, want.IP)
+		}
+	}
+}
+
+// TestLastIndexByte_MatchesBytes: the word-at-a-time search agrees with bytes.LastIndexByte on
+// every length around the word size, with the byte at every position, high bytes included.
+func TestLastIndexByte_MatchesBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 40; n++ {
+		for trial := 0; trial < 300; trial++ {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "ab=,\x00\x80\xff\x7f"[rng.IntN(8)]
+			}
+			for _, c := range []byte("=,\x00\x80\xff\x7fz") {
+				if got, want := lastIndexByte(b, c), bytes.LastIndexByte(b, c); got != want {
+					t.Fatalf("lastIndexByte(%q, %q) = %d, want %d", b, c, got, want)
+				}
+			}
 		}
 	}
 }

@@ -203,7 +203,7 @@ func smtpdWarning(m []byte, ev *Event) {
 		// warning: unknown[1.1.1.1]: SASL LOGIN authentication failed: Password:
 		if r, ok := cut(rest, "SASL "); ok && saslFailed(r) {
 			setClient(ev, Attack, AuthFailed, "smtpd SASL authentication failed")
-			if i := lastIndex(r, ", sasl_username="); i >= 0 {
+			if i := lastIndex(r, ", sasl_username=", len(", sasl_username=")-1); i >= 0 {
 				ev.User = r[i+len(", sasl_username="):]
 			}
 			return
