@@ -60,16 +60,11 @@ func (s *Store) count(ev *parse.Event) (parse.Category, int) {
 	switch ev.Kind {
 	case parse.Attack:
 		if ev.Daemon == parse.DaemonSMTPD && (ev.Category == parse.AuthFailed || ev.Category == parse.LostAfterAuth) {
-			if len(s.sessions) >= maxSessions {
-				clear(s.sessions)
-			}
-			s.sessions[sessionKey{ev.PID, ev.IP}] = true
+			s.sessions.add(ev.PID, ev.IP)
 		}
 		return ev.Category, ev.Count
 	case parse.Disconnect:
-		k := sessionKey{ev.PID, ev.IP}
-		logged := s.sessions[k]
-		delete(s.sessions, k)
+		logged := s.sessions.take(ev.PID, ev.IP)
 		if ev.AuthFailures > 0 && !logged {
 			// The summary is the only trace of these attempts (submission port setups that
 			// log no SASL line, or a log that starts mid-session).

@@ -82,9 +82,52 @@ func (ip *IP) Lines() []Line {
 	return append(out, ip.lines[:ip.lineHead]...)
 }
 
+// sessionSet holds the smtpd sessions (pid and client) that logged a SASL failure or a lost
+// connection after AUTH, until their disconnect summary. A sixth of a log's lines look it up:
+// IPv4 sessions are keyed by one word, which the map hashes and compares in a few
+// instructions, where a pid and a netip.Addr made a 32-byte key.
+type sessionSet struct {
+	v4 map[uint64]struct{} // pid<<32 | address
+	v6 map[sessionKey]struct{}
+}
+
 type sessionKey struct {
 	pid int32
 	ip  netip.Addr
+}
+
+func newSessionSet() sessionSet {
+	return sessionSet{v4: make(map[uint64]struct{}), v6: make(map[sessionKey]struct{})}
+}
+
+func (s *sessionSet) add(pid int32, ip netip.Addr) {
+	if len(s.v4)+len(s.v6) >= maxSessions {
+		clear(s.v4)
+		clear(s.v6)
+	}
+	if ip.Is4() {
+		s.v4[uint64(uint32(pid))<<32|uint64(key4(ip))] = struct{}{}
+	} else {
+		s.v6[sessionKey{pid, ip}] = struct{}{}
+	}
+}
+
+// take reports whether the session was added, and forgets it.
+func (s *sessionSet) take(pid int32, ip netip.Addr) bool {
+	if ip.Is4() {
+		k := uint64(uint32(pid))<<32 | uint64(key4(ip))
+		_, ok := s.v4[k]
+		if ok {
+			delete(s.v4, k)
+		}
+		return ok
+	}
+	k := sessionKey{pid, ip}
+	_, ok := s.v6[k]
+	if ok {
+		delete(s.v6, k)
+	}
+	return ok
 }
 
 // Bounds of the join tables. A session normally ends with its disconnect line and a queue ID
@@ -108,7 +151,7 @@ type Store struct {
 	version   uint64
 	drainedAt uint64 // s.version at the last Drain
 	newest    time.Time
-	sessions  map[sessionKey]bool
+	sessions  sessionSet
 	queue     map[string]netip.Addr
 	changed   []*IP
 	removed   []netip.Addr
@@ -136,7 +179,7 @@ func New(lim Limits) *Store {
 	return &Store{
 		lim:      lim,
 		ips:      newIPTable(),
-		sessions: make(map[sessionKey]bool),
+		sessions: newSessionSet(),
 		queue:    make(map[string]netip.Addr),
 		v6:       make(map[netip.Prefix]*Net),
 	}

@@ -46,6 +46,27 @@ func TestSession_DisconnectAloneCounts(t *testing.T) {
 	}
 }
 
+// TestSession_KeyedByPIDAndClient: a disconnect summary is an echo only of its own session —
+// same smtpd pid and same client, IPv4 or IPv6 — and each session is forgotten at its summary.
+func TestSession_KeyedByPIDAndClient(t *testing.T) {
+	s := New(Limits{})
+	feed(t, s,
+		"Nov 27 10:00:01 mail postfix/smtpd[100]: warning: unknown[203.0.113.5]: SASL LOGIN authentication failed: x",
+		"Nov 27 10:00:02 mail postfix/smtpd[101]: disconnect from unknown[203.0.113.5] ehlo=1 auth=0/3 commands=1/4", // other pid: counts 3
+		"Nov 27 10:00:02 mail postfix/smtpd[100]: disconnect from unknown[203.0.113.6] ehlo=1 auth=0/1 commands=1/2", // other client: counts
+		"Nov 27 10:00:03 mail postfix/smtpd[100]: disconnect from unknown[203.0.113.5] ehlo=1 auth=0/1 commands=1/2", // its own: echo
+		"Nov 27 10:00:04 mail postfix/smtpd[100]: disconnect from unknown[203.0.113.5] ehlo=1 auth=0/1 commands=1/2", // forgotten: counts
+		"Nov 27 10:00:05 mail postfix/smtpd[7]: warning: unknown[2001:db8::5]: SASL PLAIN authentication failed: x",
+		"Nov 27 10:00:06 mail postfix/smtpd[7]: disconnect from unknown[2001:db8::5] ehlo=1 auth=0/1 commands=1/2", // echo
+		"Nov 27 10:00:06 mail postfix/smtpd[7]: disconnect from unknown[2001:db8::6] ehlo=1 auth=0/1 commands=1/2", // counts
+	)
+	for a, want := range map[string]int64{"203.0.113.5": 1 + 3 + 1, "203.0.113.6": 1, "2001:db8::5": 1, "2001:db8::6": 1} {
+		if got := s.Get(ip(a)).Counts[parse.AuthFailed]; got != want {
+			t.Errorf("%s auth_failed = %d, want %d", a, got, want)
+		}
+	}
+}
+
 func TestSession_LostAfterAuthThenDisconnect(t *testing.T) {
 	s := New(Limits{})
 	feed(t, s,
