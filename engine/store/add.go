@@ -94,7 +94,7 @@ func (s *Store) touch(ev *parse.Event) *IP {
 		ip = s.ips.get(ev.IP)
 	}
 	if ip == nil {
-		ip = &IP{Addr: ev.IP, First: ev.Time, Last: ev.Time}
+		ip = &IP{Addr: ev.IP} // its times are set below, with the store's newest
 		s.ips.put(ip)
 		if ev.IP.Is6() {
 			p := net64(ev.IP)
@@ -110,16 +110,18 @@ func (s *Store) touch(ev *parse.Event) *IP {
 		}
 	}
 	s.last = ip
-	if !ev.Time.IsZero() {
-		if ip.First.IsZero() || ev.Time.Before(ip.First) {
-			ip.First = ev.Time
+	// Lines come in time order, so nearly every line moves Last and no other time: test that
+	// first. First <= Last <= newest always holds, so a time not after Last can only move First.
+	if t := ev.Time; t.After(ip.Last) {
+		ip.Last = t
+		if ip.First.IsZero() { // the IP's earlier lines had no time
+			ip.First = t
 		}
-		if ev.Time.After(ip.Last) {
-			ip.Last = ev.Time
+		if t.After(s.newest) {
+			s.newest = t
 		}
-		if ev.Time.After(s.newest) {
-			s.newest = ev.Time
-		}
+	} else if !t.IsZero() && t.Before(ip.First) {
+		ip.First = t
 	}
 	// Postfix resolves a client's name once, at connect, and repeats it on every line of the
 	// session: the name changes only with a new connect line. Comparing it on every line would

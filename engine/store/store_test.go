@@ -256,3 +256,23 @@ func BenchmarkNewIPAtCap(b *testing.B) {
 		b.Fatalf("%d IPs tracked, cap %d", s.Len(), DefaultMaxIPs)
 	}
 }
+
+// TestTimes_FirstLastNewest: an IP's first and last seen and the store's newest follow the
+// log's own times whatever their order, and lines without a time change none of them.
+func TestTimes_FirstLastNewest(t *testing.T) {
+	s := New(Limits{})
+	at := func(a string) time.Time { return s.Get(ip(a)).First }
+	feed(t, s,
+		"postfix/postscreen[1]: CONNECT from [203.0.113.40]:1 to [192.0.2.1]:25", // no time: none set
+		"Nov 27 10:00:05 mail postfix/postscreen[1]: CONNECT from [203.0.113.40]:1 to [192.0.2.1]:25",
+		"Nov 27 10:00:09 mail postfix/postscreen[1]: CONNECT from [203.0.113.41]:1 to [192.0.2.1]:25", // a new IP moves newest
+		"Nov 27 10:00:01 mail postfix/postscreen[1]: CONNECT from [203.0.113.40]:1 to [192.0.2.1]:25", // earlier: moves First only
+		"postfix/postscreen[1]: CONNECT from [203.0.113.40]:1 to [192.0.2.1]:25",
+		"Nov 27 10:00:07 mail postfix/postscreen[1]: CONNECT from [203.0.113.40]:1 to [192.0.2.1]:25",
+	)
+	ts := func(sec int) time.Time { return time.Date(2026, 11, 27, 10, 0, sec, 0, time.UTC) }
+	a := s.Get(ip("203.0.113.40"))
+	if !a.First.Equal(ts(1)) || !a.Last.Equal(ts(7)) || !at("203.0.113.41").Equal(ts(9)) || !s.Newest().Equal(ts(9)) {
+		t.Fatalf("first %v last %v, other first %v, newest %v", a.First, a.Last, at("203.0.113.41"), s.Newest())
+	}
+}
