@@ -54,12 +54,17 @@ func ipv4Prefix(b []byte) (netip.Addr, int, bool) {
 		}
 		n := uint(b[i] - '0')
 		i++
-		if n != 0 { // a field that starts with 0 is "0": netip rejects leading zeros
-			for end := min(i+2, len(b)); i < end && b[i]-'0' <= 9; i++ {
+		// A field that starts with 0 is "0": netip rejects leading zeros. Otherwise up to two
+		// more digits, unrolled (a loop's bounds cost more than the digits).
+		if n != 0 && i < len(b) && b[i]-'0' <= 9 {
+			n = n*10 + uint(b[i]-'0')
+			i++
+			if i < len(b) && b[i]-'0' <= 9 {
 				n = n*10 + uint(b[i]-'0')
-			}
-			if n > 255 {
-				return netip.Addr{}, 0, false
+				i++
+				if n > 255 {
+					return netip.Addr{}, 0, false
+				}
 			}
 		}
 		ip[f] = byte(n)
