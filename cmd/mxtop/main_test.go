@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"text/tabwriter"
 )
 
 func runReport(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -146,5 +150,33 @@ func TestConfig_UnknownKeyIsAnError(t *testing.T) {
 	code, _, errs := runReport(t, "", "--config", p, "report", "-")
 	if code == 0 || !strings.Contains(errs, "whitelsit") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestTable_MatchesTabwriter: the report's table lays cells out exactly as text/tabwriter with
+// padding 2 did, for random cells with multi-byte runes, empty cells and a ragged last column.
+func TestTable_MatchesTabwriter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	words := []string{"", "a", "203.0.113.7", "botnet", "münchen.example / ÄÖÜ", "pregreet:12 hangup:3", "…", "2026-11-27T10:00:01Z"}
+	for trial := 0; trial < 200; trial++ {
+		var tb table
+		var want bytes.Buffer
+		tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+		for r := rng.IntN(6); r >= 0; r-- {
+			cells := make([]string, tableCols)
+			for i := range cells {
+				cells[i] = words[rng.IntN(len(words))]
+			}
+			tb.row(cells...)
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		tw.Flush()
+		var got bytes.Buffer
+		bw := bufio.NewWriter(&got)
+		tb.write(bw, 2)
+		bw.Flush()
+		if got.String() != want.String() {
+			t.Fatalf("table:\n%s\ntabwriter:\n%s", got.String(), want.String())
+		}
 	}
 }
