@@ -11,6 +11,14 @@ import (
 	"strings"
 	"testing"
 	"text/tabwriter"
+	"time"
+
+	"github.com/mxtop/mxtop/demo"
+	"github.com/mxtop/mxtop/engine"
+	"github.com/mxtop/mxtop/engine/classify"
+	"github.com/mxtop/mxtop/engine/parse"
+	"github.com/mxtop/mxtop/engine/source"
+	"github.com/mxtop/mxtop/engine/store"
 )
 
 func runReport(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -178,5 +186,88 @@ func TestTable_MatchesTabwriter(t *testing.T) {
 		if got.String() != want.String() {
 			t.Fatalf("table:\n%s\ntabwriter:\n%s", got.String(), want.String())
 		}
+	}
+}
+
+// referenceJSON is the report document as encoding/json writes it: what writeJSON must equal.
+func referenceJSON(t *testing.T, core *engine.Core, rows []*engine.Row) string {
+	t.Helper()
+	n := core.Counters()
+	out := reportJSON{Lines: n.Lines, MailLines: n.MailLines, Events: n.Events, Unmatched: n.Unmatched, IPs: make([]ipJSON, 0, len(rows))}
+	for _, r := range rows {
+		out.IPs = append(out.IPs, ipJSON{
+			IP: r.IP.String(), Verdict: r.Verdict.String(), Reasons: r.Reasons, Total: r.Total,
+			Categories: engine.CategoryCounts(r.Counts), Hostname: r.Host, Helo: r.Helo,
+			Delivered: r.Delivered, Logins: r.Logins,
+			FirstSeen: rfc3339(r.FirstSeen), LastSeen: rfc3339(r.LastSeen),
+		})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestWriteJSON_MatchesEncodingJSON: the hand-written report document is byte for byte what
+// encoding/json writes, for the demo's IPs (every verdict, IPv6, empty and full category maps),
+// for rows with nil and empty reasons, and for no rows at all.
+func TestWriteJSON_MatchesEncodingJSON(t *testing.T) {
+	core := engine.NewCore(classify.Config{}, store.Limits{})
+	g := demo.New(3, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	var log []byte
+	for range 20000 {
+		log = g.Append(log)
+	}
+	var lines []source.Line
+	for l := range bytes.Lines(log) {
+		lines = append(lines, source.Line{Text: bytes.TrimSuffix(l, []byte("\n"))})
+	}
+	core.Ingest(source.Batch{Lines: lines})
+	rows := core.Rows()
+	odd := *rows[0]
+	odd.Reasons, odd.Host, odd.Helo = nil, "a<b>&\u2028\"\\\x01\x7f\xff\t", "ü\u2029"
+	empty := *rows[1]
+	empty.Reasons, empty.Counts, empty.FirstSeen = []string{}, [parse.NumCategories]int64{}, time.Time{}
+	rows = append(rows, &odd, &empty)
+	for _, rs := range [][]*engine.Row{rows, nil} {
+		var got bytes.Buffer
+		if err := writeJSON(&got, core, rs); err != nil {
+			t.Fatal(err)
+		}
+		if want := referenceJSON(t, core, rs); got.String() != want {
+			i := 0
+			for i < len(want) && i < got.Len() && want[i] == got.Bytes()[i] {
+				i++
+			}
+			t.Fatalf("%d rows: differs at byte %d: got %q, want %q", len(rs), i, got.String()[max(0, i-40):min(got.Len(), i+40)], want[max(0, i-40):min(len(want), i+40)])
+		}
+	}
+}
+
+// TestAppendJSONString_MatchesMarshal: strings are escaped as json.Marshal escapes them, over
+// every single byte and random mixes of ASCII, HTML, control, multi-byte and invalid bytes.
+func TestAppendJSONString_MatchesMarshal(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for c := range 256 {
+		check(string([]byte{byte(c)}))
+		check("a" + string([]byte{byte(c)}) + "b")
+	}
+	pieces := []string{"a", "<", ">", "&", "\"", "\\", "\n", "\x00", "\x1f", "\x7f", "ü", "\u2028", "\u2029", "\xff", "\xe2\x80", "€", "\U0001F600", "\ufffd"}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 20000 {
+		var sb strings.Builder
+		for k := rng.IntN(8); k >= 0; k-- {
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check(sb.String())
 	}
 }

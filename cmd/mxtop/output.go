@@ -3,9 +3,9 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 )
 
 // reportJSON is the stable JSON shape of `mxtop report --format json` (a public contract).
+// writeJSON writes it by hand; a test encodes these types with encoding/json and compares.
 type reportJSON struct {
 	Lines     int64    `json:"lines"`
 	MailLines int64    `json:"mail_lines"`
@@ -45,20 +46,168 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// writeJSON writes the reportJSON document exactly as encoding/json's Encoder with a two-space
+// indent does (a test holds the two equal), but appended by hand: through reflection, a report
+// of 20,000 IPs took a quarter of a second, as long as reading a million lines.
 func writeJSON(w io.Writer, core *engine.Core, rows []*engine.Row) error {
 	n := core.Counters()
-	out := reportJSON{Lines: n.Lines, MailLines: n.MailLines, Events: n.Events, Unmatched: n.Unmatched, IPs: make([]ipJSON, 0, len(rows))}
-	for _, r := range rows {
-		out.IPs = append(out.IPs, ipJSON{
-			IP: r.IP.String(), Verdict: r.Verdict.String(), Reasons: r.Reasons, Total: r.Total,
-			Categories: engine.CategoryCounts(r.Counts), Hostname: r.Host, Helo: r.Helo,
-			Delivered: r.Delivered, Logins: r.Logins,
-			FirstSeen: rfc3339(r.FirstSeen), LastSeen: rfc3339(r.LastSeen),
-		})
+	b := make([]byte, 0, 64<<10)
+	b = append(b, "{\n  \"lines\": "...)
+	b = strconv.AppendInt(b, n.Lines, 10)
+	b = append(b, ",\n  \"mail_lines\": "...)
+	b = strconv.AppendInt(b, n.MailLines, 10)
+	b = append(b, ",\n  \"events\": "...)
+	b = strconv.AppendInt(b, n.Events, 10)
+	b = append(b, ",\n  \"unmatched\": "...)
+	b = strconv.AppendInt(b, n.Unmatched, 10)
+	b = append(b, ",\n  \"ips\": ["...)
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendIPJSON(b, r)
+		if len(b) > 48<<10 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if len(rows) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "]\n}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendIPJSON appends one element of "ips", indented as the Encoder indents it.
+func appendIPJSON(b []byte, r *engine.Row) []byte {
+	field := func(b []byte, name string) []byte {
+		b = append(b, ",\n      \""...)
+		b = append(b, name...)
+		return append(b, "\": "...)
+	}
+	b = append(b, "\n    {\n      \"ip\": \""...)
+	b = r.IP.AppendTo(b)
+	b = append(b, '"')
+	b = field(b, "verdict")
+	b = appendJSONString(b, r.Verdict.String())
+	b = field(b, "reasons")
+	switch {
+	case r.Reasons == nil:
+		b = append(b, "null"...)
+	case len(r.Reasons) == 0:
+		b = append(b, "[]"...)
+	default:
+		b = append(b, '[')
+		for i, s := range r.Reasons {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n        "...)
+			b = appendJSONString(b, s)
+		}
+		b = append(b, "\n      ]"...)
+	}
+	b = field(b, "total")
+	b = strconv.AppendInt(b, r.Total, 10)
+	b = field(b, "categories")
+	b = append(b, '{')
+	k := 0
+	for _, c := range sortedCategories {
+		if n := r.Counts[c]; n > 0 {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			k++
+			b = append(b, "\n        "...)
+			b = appendJSONString(b, c.String())
+			b = append(b, ": "...)
+			b = strconv.AppendInt(b, n, 10)
+		}
+	}
+	if k > 0 {
+		b = append(b, "\n      "...)
+	}
+	b = append(b, '}')
+	b = field(b, "hostname")
+	b = appendJSONString(b, r.Host)
+	b = field(b, "helo")
+	b = appendJSONString(b, r.Helo)
+	b = field(b, "delivered")
+	b = strconv.AppendInt(b, int64(r.Delivered), 10)
+	b = field(b, "logins")
+	b = strconv.AppendInt(b, int64(r.Logins), 10)
+	b = field(b, "first_seen")
+	b = appendJSONString(b, rfc3339(r.FirstSeen))
+	b = field(b, "last_seen")
+	b = appendJSONString(b, rfc3339(r.LastSeen))
+	return append(b, "\n    }"...)
+}
+
+// sortedCategories is parse.Categories in the order of their names, the order in which
+// encoding/json writes a map's keys.
+var sortedCategories = func() []parse.Category {
+	cs := parse.Categories
+	slices.SortFunc(cs[:], func(a, b parse.Category) int { return strings.Compare(a.String(), b.String()) })
+	return cs[:]
+}()
+
+// appendJSONString appends s as encoding/json writes a string by default: invalid UTF-8 as
+// U+FFFD, <, > and & and U+2028/U+2029 escaped (safe inside HTML), the short escapes for \\,
+// ", \b, \f, \n, \r and \t, other control bytes as \u00xx. A test compares it with json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func writeCSV(w io.Writer, rows []*engine.Row) error {
