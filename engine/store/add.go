@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/mxtop/mxtop/engine/parse"
 )
@@ -112,13 +113,17 @@ func (s *Store) touch(ev *parse.Event) *IP {
 	s.last = ip
 	// Lines come in time order, so nearly every line moves Last and no other time: test that
 	// first. First <= Last <= newest always holds, so a time not after Last can only move First.
-	if t := ev.Time; t.After(ip.Last) {
-		ip.Last = t
+	// The comparisons are on the times' seconds and nanoseconds, kept beside Last and newest:
+	// time.Time.After is a call, twice per line on the store's one goroutine.
+	t := ev.Time
+	sec, nsec := timeKey(t)
+	if sec > ip.lastSec || sec == ip.lastSec && nsec > ip.lastNsec { // t.After(ip.Last)
+		ip.Last, ip.lastSec, ip.lastNsec = t, sec, nsec
 		if ip.First.IsZero() { // the IP's earlier lines had no time
 			ip.First = t
 		}
-		if t.After(s.newest) {
-			s.newest = t
+		if sec > s.newestSec || sec == s.newestSec && nsec > s.newestNsec {
+			s.newest, s.newestSec, s.newestNsec = t, sec, nsec
 		}
 	} else if !t.IsZero() && t.Before(ip.First) {
 		ip.First = t
@@ -135,6 +140,15 @@ func (s *Store) touch(ev *parse.Event) *IP {
 	s.mark(ip)
 	return ip
 }
+
+// timeKey orders times as time.Time.Compare does, as seconds since the zero Time (so that the
+// zero Time is 0, the value of a field never set) and nanoseconds.
+func timeKey(t time.Time) (int64, int32) {
+	return t.Unix() + zeroUnix, int32(t.Nanosecond())
+}
+
+// zeroUnix is minus the Unix time of the zero Time (January 1, year 1, UTC).
+const zeroUnix = 62135596800
 
 func (s *Store) addHelo(ip *IP, helo []byte) {
 	for i, h := range ip.Helos {

@@ -50,6 +50,8 @@ type IP struct {
 	lines      []Line             // ring of raw lines
 	lineHead   int                // index of the oldest line once the ring is full
 	lineBytes  int
+	lastSec    int64 // Last as timeKey
+	lastNsec   int32
 }
 
 // Helo returns the last HELO name seen, "" when none.
@@ -151,10 +153,13 @@ type Store struct {
 	version   uint64
 	drainedAt uint64 // s.version at the last Drain
 	newest    time.Time
-	sessions  sessionSet
-	queue     map[string]netip.Addr
-	changed   []*IP
-	removed   []netip.Addr
+	// newest as timeKey
+	newestSec  int64
+	newestNsec int32
+	sessions   sessionSet
+	queue      map[string]netip.Addr
+	changed    []*IP
+	removed    []netip.Addr
 
 	v6 map[netip.Prefix]*Net // IPv6 clients aggregated per /64: rotating through a /64 is one attacker
 

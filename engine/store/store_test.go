@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -274,5 +276,31 @@ func TestTimes_FirstLastNewest(t *testing.T) {
 	a := s.Get(ip("203.0.113.40"))
 	if !a.First.Equal(ts(1)) || !a.Last.Equal(ts(7)) || !at("203.0.113.41").Equal(ts(9)) || !s.Newest().Equal(ts(9)) {
 		t.Fatalf("first %v last %v, other first %v, newest %v", a.First, a.Last, at("203.0.113.41"), s.Newest())
+	}
+}
+
+// TestTimeKey_OrdersAsCompare: timeKey orders any two times as time.Time.Compare does (zones,
+// the zero Time, nanoseconds within one second, years far apart), and the zero Time is 0, 0.
+func TestTimeKey_OrdersAsCompare(t *testing.T) {
+	if s, n := timeKey(time.Time{}); s != 0 || n != 0 {
+		t.Fatalf("timeKey(zero) = %d, %d", s, n)
+	}
+	berlin := time.FixedZone("CET", 3600)
+	base := []time.Time{{}, time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 11, 0, 0, 0, berlin),
+		time.Date(2026, 11, 27, 10, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 2000 {
+		base = append(base, time.Unix(rng.Int64N(4e9)-1e9, rng.Int64N(1e9)).In(berlin))
+	}
+	for _, a := range base {
+		for _, b := range base[:50] {
+			as, an := timeKey(a)
+			bs, bn := timeKey(b)
+			got := cmp.Or(cmp.Compare(as, bs), cmp.Compare(an, bn))
+			if want := a.Compare(b); got != want {
+				t.Fatalf("timeKey orders %v against %v as %d, Compare says %d", a, b, got, want)
+			}
+		}
 	}
 }
