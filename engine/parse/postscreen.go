@@ -1,6 +1,9 @@
 package parse
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 type psRule struct {
 	prefix string
@@ -32,13 +35,30 @@ var psRules = [...]psRule{
 	{"ALLOWLIST VETO ", Info, None, 0, "postscreen ALLOWLIST VETO"},
 }
 
+// psRuleWords[i] is the first eight bytes of psRules[i].prefix, read as postscreen reads a
+// message's: one compare rules a rule out, where comparing prefixes called memequal for every
+// rule whose first byte matched (PREGREET tried both PASS rules first).
+var psRuleWords = func() (w [len(psRules)]uint64) {
+	for i, r := range psRules {
+		w[i] = binary.LittleEndian.Uint64([]byte(r.prefix[:8]))
+	}
+	return w
+}()
+
 // postscreen parses postscreen's messages; its client field is "[ip]:port".
 //
 //	PREGREET 14 after 0.08 from [192.0.2.2]:59415: EHLO ylmf-pc\r\n
 //	HANGUP after 16 from [192.0.2.3]:48119 in tests after SMTP handshake
 func postscreen(m []byte, ev *Event) {
+	var w0 uint64 // the message's first eight bytes, against each rule's (every prefix has 8)
+	if len(m) >= 8 {
+		w0 = binary.LittleEndian.Uint64(m)
+	}
 	for i := range psRules {
 		r := &psRules[i]
+		if psRuleWords[i] != w0 {
+			continue
+		}
 		rest, ok := cut(m, r.prefix)
 		if !ok {
 			continue
