@@ -97,6 +97,15 @@ func (t *fileTail) close() {
 	}
 }
 
+// mtimeSlack is how much older than the cutoff a log file's mtime must be for the file to be
+// skipped unread. The kernel stamps mtime from a coarse clock that lags the precise time Docker
+// stamps each record with by up to a scheduler tick, so a file whose last record is newer than
+// the cutoff can carry an mtime a few milliseconds older than it. Re-attaching at the newest
+// record delivered (the cutoff) during a burst skipped the whole current file that way, and its
+// lines after the cutoff were lost (CI saw 100 and 176 lines vanish after a re-create). Reading
+// a file that holds nothing new costs a seek (seekTime) and the emitter drops what it delivered.
+const mtimeSlack = time.Second
+
 // backfillFiles reads the json-file log from cutoff (zero: from the start) to its current end and
 // returns the current file, still open, for drain. Records are handed to the emitter, which drops
 // what it already delivered. errFileUnusable means nothing was read and the API must be used.
@@ -114,7 +123,7 @@ func backfillFiles(e *emitter, logPath string, cutoff time.Time, keep bool) (*fi
 	var total int64
 	for i, f := range files {
 		switch {
-		case !cutoff.IsZero() && f.mtime.Before(cutoff):
+		case !cutoff.IsZero() && f.mtime.Before(cutoff.Add(-mtimeSlack)):
 			starts[i] = f.size // last written before the window: nothing in it is wanted
 		case !cutoff.IsZero() && !f.gz:
 			starts[i] = seekTime(f.path, f.size, cutoff)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -85,7 +86,8 @@ func tailOf(l []string) string {
 	if len(l) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%.60s", l[len(l)-1])
+	last := l[len(l)-1]
+	return last[max(0, len(last)-80):]
 }
 
 func (s *sink) waitLines(t *testing.T, n int) []string {
@@ -131,8 +133,8 @@ func expectLines(t *testing.T, got []string, want ...string) {
 func clip(l []string) []string {
 	out := make([]string, 0, 8)
 	for _, s := range l[:min(len(l), 8)] {
-		if len(s) > 40 {
-			s = s[:40] + fmt.Sprintf("…(%d)", len(s))
+		if len(s) > 60 { // the end tells lines apart (tag, run, seq); the start is shared
+			s = fmt.Sprintf("(%d)…", len(s)) + s[len(s)-60:]
 		}
 		out = append(out, s)
 	}
@@ -456,4 +458,43 @@ func TestDocker_UnreadableJSONFileFallsBackToTheAPI(t *testing.T) {
 		}
 	}
 	t.Fatalf("no back-fill status names the fallback: %+v", s.statuses)
+}
+
+// TestBackfillFiles_MtimeJustBeforeCutoff: the kernel's coarse clock can stamp a log file's
+// mtime a few milliseconds before the precise time of the last record written to it. A back-fill
+// from a cutoff in that gap must still read the file: skipping it lost every line after the
+// cutoff when the source re-attached during a burst.
+func TestBackfillFiles_MtimeJustBeforeCutoff(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c-json.log")
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	var log []byte
+	for i := range 10 {
+		ts := t0.Add(time.Duration(i) * time.Millisecond).Format(time.RFC3339Nano)
+		log = fmt.Appendf(log, `{"log":"line %d\n","stream":"stdout","time":"%s"}`+"\n", i, ts)
+	}
+	if err := os.WriteFile(path, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Re-attaching at line 5; the last write (line 9) fell in a clock tick that began just
+	// before line 5 was stamped.
+	cutoff := t0.Add(5 * time.Millisecond)
+	mtime := cutoff.Add(-100 * time.Microsecond)
+	if err := os.Chtimes(path, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan Batch, 16)
+	e := &emitter{ctx: t.Context(), out: out, cutoff: cutoff}
+	if _, err := backfillFiles(e, path, cutoff, false); err != nil {
+		t.Fatal(err)
+	}
+	e.flushPending()
+	e.flush()
+	close(out)
+	var got []string
+	for b := range out {
+		for _, l := range b.Lines {
+			got = append(got, string(l.Text))
+		}
+	}
+	expectLines(t, got, "line 5", "line 6", "line 7", "line 8", "line 9")
 }
