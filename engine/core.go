@@ -155,8 +155,8 @@ func (c *Core) Rows() []*Row {
 }
 
 // buildAll builds the row of every tracked IP, on every core when there are many: the first
-// snapshot of a big store, and the one of `mxtop report`, where building 20,000 rows one by one
-// took as long as parsing half a million lines. row reads the store and the classifier only.
+// snapshot of a big store, and the one of `mxtop report`, where building 21,207 rows one by one
+// took 26-67 ms (timed in the process). row reads the store and the classifier only.
 func (c *Core) buildAll() {
 	ips := make([]*store.IP, 0, c.store.Len())
 	c.store.Each(func(ip *store.IP) { ips = append(ips, ip) })
