@@ -270,11 +270,27 @@ func TestParseIPv4_AgreesWithNetip(t *testing.T) {
 // with well-formed, odd and broken pids and endings.
 func TestKnownTag_AgreesWithTag(t *testing.T) {
 	tails := []string{"[1]: m", "[1686]: m", ": m", "[]: m", "[123456789]: m", "[1234567890]: m", "[12a]: m",
-		"[1]:m", "[1] : m", "[1]", "[1]:", ": ", ":", "[", "x[1]: m", "d[1]: m", "[1]x: m", "[-1]: m", "[1]: ", "[ 1]: m"}
-	accepted := 0
+		"[1]:m", "[1] : m", "[1]", "[1]:", ": ", ":", "[", "x[1]: m", "d[1]: m", "[1]x: m", "[-1]: m", "[1]: ", "[ 1]: m",
+		"[1234567]: m", "[12345678]: m", "[0]: m", "[007]: m", "[9999999]: m", "[12:]: m", "[1]]: m", "[1]:\x00 m"}
+	for _, tail := range tails[:len(tails):len(tails)] { // each again before a message as long as a real line's
+		tails = append(tails, tail+" connect from unknown[192.0.2.1]")
+	}
+	// Every known name, and every name one byte away from one (which the shortcut must leave
+	// alone or read as tag does).
+	var names []string
 	for _, k := range knownTags {
+		names = append(names, k.name)
+		for i := range len(k.name) {
+			for _, c := range []byte{'x', k.name[i] + 1, '['} {
+				names = append(names, k.name[:i]+string(c)+k.name[i+1:])
+			}
+		}
+		names = append(names, k.name[:len(k.name)-1], k.name+"d")
+	}
+	accepted := 0
+	for _, name := range names {
 		for _, tail := range tails {
-			b := []byte(k.name + tail)
+			b := []byte(name + tail)
 			var got, want Event
 			gotMsg, gotOK := knownTag(b, &got)
 			wantMsg, wantOK := tag(b, &want, false)
@@ -326,6 +342,37 @@ func TestHostCache_OtherHosts(t *testing.T) {
 			t.Errorf("line %d: %v %q[%d] %q %v, fresh parser %v %q[%d] %q %v", i, gotOK, got.Program, got.PID, got.Message, got.IP,
 				wantOK, want.Program, want.PID, want.Message, want.IP)
 		}
+	}
+}
+
+// TestStampCache_AgreesWithFresh: a line read through the cached second of the line before it
+// (dms) gets the same framing, time and message as a fresh parser gives it, for stamps that
+// differ from the cached one anywhere in their seconds, fraction and zone.
+func TestStampCache_AgreesWithFresh(t *testing.T) {
+	const base = "2026-11-27T11:34:48.852857+00:00 mail postfix/postscreen[1598]: CONNECT from [192.0.2.1]:1 to [172.30.0.2]:25"
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := "0123456789012345678901234567890123456789.+-:Z \x00\xff/"
+	accepted := 0
+	for range 100000 {
+		b := []byte(base)
+		for range 1 + rng.IntN(3) { // the second's last digit, the fraction, the zone
+			b[18+rng.IntN(14)] = alphabet[rng.IntN(len(alphabet))]
+		}
+		var shared, fresh Parser
+		var got, want Event
+		shared.Parse([]byte(base), time.Time{}, &got)
+		gotOK := shared.Parse(b, time.Time{}, &got)
+		wantOK := fresh.Parse(b, time.Time{}, &want)
+		if gotOK != wantOK || got.Framing != want.Framing || !got.Time.Equal(want.Time) || got.Time.Location() != want.Time.Location() ||
+			string(got.Message) != string(want.Message) || got.IP != want.IP {
+			t.Fatalf("%q: %v %v %v %q, fresh parser %v %v %v %q", b, gotOK, got.Framing, got.Time, got.Message, wantOK, want.Framing, want.Time, want.Message)
+		}
+		if gotOK && got.Framing == FrameRFC3339 {
+			accepted++
+		}
+	}
+	if accepted < 10000 {
+		t.Fatalf("only %d mutated stamps were read as stamps", accepted)
 	}
 }
 

@@ -233,6 +233,23 @@ func lastIndexByte(b []byte, c byte) int {
 	return -1
 }
 
+// zeros is eight '0' bytes: a word of digits XORed with it holds their values, 0-9.
+const zeros = 0x3030303030303030
+
+// nonDigits returns the high bit of every byte of x (a word XORed with zeros) that held no
+// digit.
+func nonDigits(x uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return (x&lo7 + 0x7676767676767676 | x) & hi
+}
+
+// decimal8 is the number written by eight digit values (0-9), the first in the lowest byte.
+func decimal8(x uint64) int {
+	x = x*10 + x>>8 // pairs
+	x = (x&0x000000ff000000ff)*(100+(1000000<<32)) + (x>>16&0x000000ff000000ff)*(1+(10000<<32))
+	return int(x >> 32)
+}
+
 // isQueueIDByte[c] holds for the bytes of a Postfix queue ID: [0-9A-Za-z].
 var isQueueIDByte = func() (t [256]bool) {
 	for c := range t {

@@ -117,12 +117,13 @@ func (c *tsCache) dms(b []byte) (time.Time, bool) {
 		binary.LittleEndian.Uint32(b[15:]) != c.w2 || zone != c.zone {
 		return time.Time{}, false
 	}
-	f := b[20:26:26] // the microseconds, unrolled: a loop cost more than the compares above
-	d0, d1, d2, d3, d4, d5 := f[0]-'0', f[1]-'0', f[2]-'0', f[3]-'0', f[4]-'0', f[5]-'0'
-	if d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || d4 > 9 || d5 > 9 {
+	// The microseconds as one word: b[18:26] is the second's last digit (compared above), the
+	// '.', then the six digits, read as decimal8 reads eight with the first two zeroed.
+	x := (binary.LittleEndian.Uint64(b[18:]) ^ zeros) &^ 0xffff
+	if nonDigits(x) != 0 {
 		return time.Time{}, false
 	}
-	us := ((((int64(d0)*10+int64(d1))*10+int64(d2))*10+int64(d3))*10+int64(d4))*10 + int64(d5)
+	us := int64(decimal8(x))
 	return time.Unix(c.rfcSec, us*1000).UTC(), true
 }
 
