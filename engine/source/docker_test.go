@@ -294,6 +294,35 @@ func TestDocker_RestartResumesWithoutGapOrDuplicate(t *testing.T) {
 	}
 }
 
+// TestDocker_RestartKeepsAnEarlierStampedLine: a line stamped before the newest delivered one
+// but written after it (stdout and stderr are stamped by two goroutines) and after the follow
+// ended is delivered on re-attach, and nothing delivered before comes twice. Re-attaching at the
+// newest stamp lost it: the daemon's since, or the emitter's replay rule, dropped it as old.
+func TestDocker_RestartKeepsAnEarlierStampedLine(t *testing.T) {
+	for _, driver := range []string{"local", "json-file"} {
+		t.Run(driver, func(t *testing.T) {
+			f := newFakeDocker(t)
+			f.run("mailserver", false, driver)
+			f.log("mailserver", 1, "a1")
+			f.log("mailserver", 2, "e1")
+			s, _, _ := startSource(t, newTestDocker(f, true))
+			s.waitState(t, StateFollowing)
+			s.waitLines(t, 2)
+			f.setRunning("mailserver", false)
+			s.waitState(t, StateStopped)
+			f.logEarlier("mailserver", 1, 500*time.Microsecond, "late") // between a1 and e1
+			f.setRunning("mailserver", true)
+			s.waitState(t, StateFollowing)
+			f.log("mailserver", 1, "c1")
+			expectLines(t, s.waitLines(t, 4), "a1", "e1", "late", "c1")
+			time.Sleep(100 * time.Millisecond)
+			if n := len(s.waitLines(t, 4)); n != 4 {
+				t.Fatalf("%d lines, want 4", n)
+			}
+		})
+	}
+}
+
 func TestDocker_RecreateWithNewIDIsFollowed(t *testing.T) {
 	f := newFakeDocker(t)
 	old := f.run("mailserver", false, "json-file")

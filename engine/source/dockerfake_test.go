@@ -181,6 +181,15 @@ func (f *fakeDocker) logSameTime(name string, lines ...string) {
 	f.bumpLocked()
 }
 
+// logEarlier appends a line stamped back before the newest one, as a stream whose copier read
+// its message first but wrote it after the other stream's later one.
+func (f *fakeDocker) logEarlier(name string, stream int, back time.Duration, line string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.appendLocked(f.byName[name], fakeMsg{ts: f.clock.Add(-back), stream: stream, text: line})
+	f.bumpLocked()
+}
+
 func (f *fakeDocker) appendLocked(c *fakeContainer, m fakeMsg) {
 	c.msgs = append(c.msgs, m)
 	if c.logPath == "" {

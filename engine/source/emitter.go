@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"encoding/binary"
 	"time"
 )
 
@@ -11,14 +12,18 @@ const maxBatchLines = 8192
 // emitter collects the pieces a Docker transport delivers (json-file records, API messages) into
 // lines and batches. It owns the three things that make re-attaching safe:
 //
-//   - Joining. Docker splits a line longer than 16 KiB into pieces, each with its own timestamp;
-//     all but the last lack the newline. The pieces of one stream are joined into one line that
-//     carries the first piece's time.
-//   - De-duplication. maxTS is the newest piece timestamp delivered and nAtMax how many pieces
-//     carried exactly it. A transport re-attached with since=maxTS replays pieces at maxTS (the
-//     daemon's since is inclusive) and, when the json-file and the API overlap, pieces before it;
-//     while resuming, pieces older than resumeTS and the first budget pieces at resumeTS are
-//     dropped, and the first newer piece ends the replay.
+//   - Joining. Docker splits a line longer than 16 KiB into pieces (current dockerd stamps them
+//     all with the first one's time, older ones each with its own); all but the last lack the
+//     newline. The pieces of one stream are joined into one line that carries the first
+//     piece's time.
+//   - De-duplication. A transport re-attaches a little before the newest piece delivered (since,
+//     up to replayWindow earlier), because stdout and stderr are stamped by two goroutines: a
+//     piece can be written after one with a later stamp, and a re-attach at the newest stamp
+//     would never see it. What the transport replays is recognised by content: the last
+//     recentPieces delivered pieces are remembered by time, length and first and last
+//     bytes, and while resuming a piece not newer than the newest delivered one is dropped when
+//     older than since or when it matches a remembered piece not yet matched, and delivered
+//     otherwise.
 //   - The history window: pieces older than cutoff (now - --since) are dropped.
 //
 // emitter is not safe for concurrent use; the Docker source's Run goroutine owns it.
@@ -30,15 +35,23 @@ type emitter struct {
 	stDirty bool
 	lines   []Line
 
-	cutoff   time.Time
-	maxTS    time.Time
-	nAtMax   int
-	resuming bool
-	resumeTS time.Time
-	budget   int
-	pend     [4]pendingLine // by stream: 0 stdin/tty, 1 stdout, 2 stderr
-	npend    int            // how many of pend are active
-	dropped  int64          // replayed pieces dropped, for tests
+	cutoff time.Time
+	maxTS  time.Time
+	pend   [4]pendingLine // by stream: 0 stdin/tty, 1 stdout, 2 stderr
+	npend  int            // how many of pend are active
+
+	// recent is a ring of the last pieces delivered, the nrecent-th written at nrecent %
+	// recentPieces; forgotMax is the newest time of a piece that left it.
+	recent    [recentPieces]pieceKey
+	nrecent   int
+	forgotMax time.Time
+	// While resuming, a piece up to resumeTo is a replay when older than resumeFrom or still
+	// counted in replayed (each replay uses up one count: the pieces of a split line share one
+	// time, and can share length and ends too).
+	resuming             bool
+	resumeFrom, resumeTo time.Time
+	replayed             map[pieceKey]int32
+	dropped              int64 // replayed pieces dropped, for tests
 
 	// span is the time range an API back-fill covers; progress is how far into it the last
 	// piece was. Zero when the progress is counted in bytes (json-file).
@@ -52,45 +65,104 @@ type pendingLine struct {
 	active bool
 }
 
-// resume starts dropping what a transport re-attached at since=maxTS will replay.
-func (e *emitter) resume() {
-	e.resuming = !e.maxTS.IsZero()
-	e.resumeTS, e.budget = e.maxTS, e.nAtMax
+// recentPieces is how many delivered pieces the emitter remembers to recognise a replay, and
+// replayWindow how far before the newest of them a transport re-attaches. A piece is remembered
+// in 40 bytes; when the pieces of the window do not all fit, the window shrinks to those that do.
+const (
+	recentPieces = 4096
+	replayWindow = time.Second
+)
+
+// pieceKey identifies a delivered piece well enough to recognise its replay: the same
+// nanosecond and length, the same first and last eight bytes, a trailing \r aside (a TTY's
+// line ends in one in the json-file and not through the API). The stream is left out: the
+// json-file back-fill reads it only for split lines, and a TTY has none.
+type pieceKey struct {
+	ts          int64
+	n           int
+	first, last uint64
 }
 
-// since returns the timestamp a transport should (re)start from: the newest delivered piece, or
-// the history cutoff before anything was delivered. Zero means all history.
-func (e *emitter) since() time.Time {
-	if e.maxTS.After(e.cutoff) {
-		return e.maxTS
+func keyOf(ts time.Time, text []byte) pieceKey {
+	if n := len(text); n > 0 && text[n-1] == '\r' {
+		text = text[:n-1]
 	}
-	return e.cutoff
+	k := pieceKey{ts: ts.UnixNano(), n: len(text)}
+	var w [8]byte
+	copy(w[:], text)
+	k.first = binary.LittleEndian.Uint64(w[:])
+	w = [8]byte{}
+	copy(w[:], text[max(0, len(text)-8):])
+	k.last = binary.LittleEndian.Uint64(w[:])
+	return k
+}
+
+// remember adds a delivered piece to the ring.
+func (e *emitter) remember(k pieceKey) {
+	slot := &e.recent[e.nrecent%recentPieces]
+	if e.nrecent >= recentPieces {
+		if t := time.Unix(0, slot.ts); t.After(e.forgotMax) {
+			e.forgotMax = t
+		}
+	}
+	*slot = k
+	e.nrecent++
+}
+
+// resume starts recognising the replay of a transport re-attached at since().
+func (e *emitter) resume() {
+	e.resuming = !e.maxTS.IsZero()
+	if !e.resuming {
+		return
+	}
+	e.resumeFrom, e.resumeTo = e.since(), e.maxTS
+	if e.replayed == nil {
+		e.replayed = make(map[pieceKey]int32, recentPieces)
+	}
+	clear(e.replayed)
+	for _, k := range e.recent[:min(e.nrecent, recentPieces)] {
+		e.replayed[k]++
+	}
+}
+
+// since returns the timestamp a transport should (re)start from: replayWindow before the newest
+// delivered piece, but not before a piece the ring has forgotten, nor before the history cutoff.
+// Zero means all history.
+func (e *emitter) since() time.Time {
+	if !e.maxTS.After(e.cutoff) {
+		return e.cutoff
+	}
+	s := e.maxTS.Add(-replayWindow)
+	if !e.forgotMax.IsZero() && !s.After(e.forgotMax) {
+		s = e.forgotMax.Add(time.Nanosecond)
+	}
+	if s.Before(e.cutoff) {
+		s = e.cutoff
+	}
+	return s
 }
 
 // piece takes one message of a stream: its time, its text (without newline) and whether the line
 // continues in the next piece. text must stay valid and unchanged for as long as the batch lives.
 func (e *emitter) piece(stream int, ts time.Time, text []byte, partial bool) {
-	if e.resuming {
-		switch {
-		case ts.Before(e.resumeTS):
+	k := keyOf(ts, text)
+	if e.resuming && !ts.After(e.resumeTo) {
+		if ts.Before(e.resumeFrom) {
 			e.dropped++
 			return
-		case ts.Equal(e.resumeTS) && e.budget > 0:
-			e.budget--
+		}
+		if n := e.replayed[k]; n > 0 {
+			e.replayed[k] = n - 1
 			e.dropped++
 			return
-		case ts.After(e.resumeTS):
-			e.resuming = false
 		}
 	}
+	e.remember(k)
 	if !e.spanTo.IsZero() {
 		e.setProgress(float64(ts.Sub(e.spanFrom)) / float64(e.spanTo.Sub(e.spanFrom)+1))
 	}
-	switch {
-	case ts.After(e.maxTS):
-		e.maxTS, e.nAtMax = ts, 1
-	case ts.Equal(e.maxTS):
-		e.nAtMax++
+	if ts.After(e.maxTS) {
+		e.maxTS = ts
 	}
 	p := &e.pend[stream&3]
 	if !p.active && !partial {
