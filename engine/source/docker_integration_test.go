@@ -351,8 +351,27 @@ func TestIntegration_DaemonRestartReconnects(t *testing.T) {
 // has arrives once, in order, across a restart.
 func TestIntegration_LocalDriverBackfillThenFollow(t *testing.T) {
 	needDocker(t)
+	apiDriverBackfillThenFollow(t, "local")
+}
+
+// TestIntegration_JournaldDriverBackfillThenFollow: the same through the journald driver, with
+// a real systemd-journald (.ci/start-dockerd starts one where none runs): dockerd writes the
+// container's lines to the journal and reads them back for the API.
+func TestIntegration_JournaldDriverBackfillThenFollow(t *testing.T) {
+	needDocker(t)
+	if _, err := os.Stat("/run/systemd/journal/socket"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and no journald socket: %v", err)
+		}
+		t.Skip("no systemd-journald running; run .ci/start-dockerd")
+	}
+	apiDriverBackfillThenFollow(t, "journald")
+}
+
+func apiDriverBackfillThenFollow(t *testing.T, driver string) {
 	name := itName(t)
-	docker(t, "run", "-d", "--network", "none", "--log-driver", "local", "--name", name, "-e", "TAG=l", itImage, "sh", "-c", mailLoop)
+	tag := driver[:1]
+	docker(t, "run", "-d", "--network", "none", "--log-driver", driver, "--name", name, "-e", "TAG="+tag, itImage, "sh", "-c", mailLoop)
 	for deadline := time.Now().Add(10 * time.Second); len(logsOf(t, name)) < 200; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the container wrote no burst")
@@ -361,9 +380,9 @@ func TestIntegration_LocalDriverBackfillThenFollow(t *testing.T) {
 	src := NewDocker(DockerOptions{Container: name, Follow: true, poll: time.Second})
 	s, cancel, errc := startSource(t, src)
 	s.waitState(t, StateFollowing)
-	s.waitFor(t, "the back-filled burst and followed lines", func() bool { return s.hasLine("tag=l run=1 seq=230") })
+	s.waitFor(t, "the back-filled burst and followed lines", func() bool { return s.hasLine("tag=" + tag + " run=1 seq=230") })
 	docker(t, "restart", "-t", "0", name)
-	s.waitFor(t, "lines after restart", func() bool { return s.hasLine("tag=l run=2 seq=210") })
+	s.waitFor(t, "lines after restart", func() bool { return s.hasLine("tag=" + tag + " run=2 seq=210") })
 	docker(t, "stop", "-t", "0", name)
 	s.waitState(t, StateStopped)
 	want := logsOf(t, name)
@@ -375,7 +394,7 @@ func TestIntegration_LocalDriverBackfillThenFollow(t *testing.T) {
 	}
 	s.mu.Unlock()
 	expectLines(t, got, want...)
-	if !strings.Contains(strings.Join(details, "|"), "log driver local, back-filling through the API") {
+	if !strings.Contains(strings.Join(details, "|"), "log driver "+driver+", back-filling through the API") {
 		t.Errorf("details %q lack the API back-fill", details)
 	}
 	cancel()
