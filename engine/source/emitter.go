@@ -23,7 +23,7 @@ const maxBatchLines = 8192
 //     recentPieces delivered pieces are remembered by time, length and first and last
 //     bytes, and while resuming a piece not newer than the newest delivered one is dropped when
 //     older than since or when it matches a remembered piece not yet matched, and delivered
-//     otherwise.
+//     otherwise. The first newer piece ends the replay.
 //   - The history window: pieces older than cutoff (now - --since) are dropped.
 //
 // emitter is not safe for concurrent use; the Docker source's Run goroutine owns it.
@@ -45,8 +45,8 @@ type emitter struct {
 	recent    [recentPieces]pieceKey
 	nrecent   int
 	forgotMax time.Time
-	// While resuming, a piece up to resumeTo is a replay when older than resumeFrom or still
-	// counted in replayed (each replay uses up one count: the pieces of a split line share one
+	// While resuming (until a piece newer than resumeTo), a piece is a replay when older than
+	// resumeFrom or still counted in replayed (each replay uses up one count: the pieces of a split line share one
 	// time, and can share length and ends too).
 	resuming             bool
 	resumeFrom, resumeTo time.Time
@@ -125,6 +125,15 @@ func (e *emitter) resume() {
 	}
 }
 
+// replay reports whether k matches a remembered piece not matched yet, and uses that one up.
+func (e *emitter) replay(k pieceKey) bool {
+	n := e.replayed[k]
+	if n > 0 {
+		e.replayed[k] = n - 1
+	}
+	return n > 0
+}
+
 // since returns the timestamp a transport should (re)start from: replayWindow before the newest
 // delivered piece, but not before a piece the ring has forgotten, nor before the history cutoff.
 // Zero means all history.
@@ -146,13 +155,12 @@ func (e *emitter) since() time.Time {
 // continues in the next piece. text must stay valid and unchanged for as long as the batch lives.
 func (e *emitter) piece(stream int, ts time.Time, text []byte, partial bool) {
 	k := keyOf(ts, text)
-	if e.resuming && !ts.After(e.resumeTo) {
-		if ts.Before(e.resumeFrom) {
-			e.dropped++
-			return
-		}
-		if n := e.replayed[k]; n > 0 {
-			e.replayed[k] = n - 1
+	if e.resuming {
+		if ts.After(e.resumeTo) {
+			// Past everything delivered before. A transport replays in the order of the log,
+			// and what was delivered was a prefix of it, so no replay follows.
+			e.resuming = false
+		} else if ts.Before(e.resumeFrom) || e.replay(k) {
 			e.dropped++
 			return
 		}
