@@ -3,9 +3,12 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,15 +183,36 @@ func TestHugeLine_IsCutNotBuffered(t *testing.T) {
 	}
 }
 
+// fuzzPrime is the line FuzzParse parses before each input on a second parser, to fill its
+// caches: docker-mailserver's stamp, host "mail" and postscreen's tag.
+const fuzzPrime = "2026-11-27T11:34:48.852857+00:00 mail postfix/postscreen[1598]: CONNECT from [192.0.2.1]:4653 to [172.30.0.2]:25"
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("Nov 27 11:34:48 mail postfix/postscreen[1]: PREGREET 5 after 0 from [203.0.113.7]:4444: x"))
 	f.Add([]byte(`2026-11-27T11:34:48+00:00 mail dovecot: auth: passwd-file(a,(b,1.2.3.4)<x,203.0.113.1): unknown user`))
 	f.Add([]byte(`{"log":"x\u001b]52;c;AAAA\u0007\n","stream":"stdout","time":"2026-11-27T11:34:48Z"}`))
 	f.Add([]byte("@4000000063f1a2b31c2d3e4f imap-login: Disconnected: rip=1.2.3.4"))
+	f.Add([]byte(fuzzPrime))
+	f.Add([]byte("2026-11-27T11:34:48.852858+00:00 mail postfix/smtpd[26]: lost connection after AUTH from unknown[192.0.2.9]"))
+	f.Add([]byte("2026-11-27T11:34:48.900001+00:00 mail dovecot: imap-login: Disconnected (auth failed, 2 attempts in 4 secs): user=<a>, method=PLAIN, rip=192.0.2.8, lip=172.30.0.2, TLS"))
+	f.Add([]byte("Nov 27 11:34:48 mail postfix/submission/smtpd[7]: warning: unknown[192.0.2.7]: SASL LOGIN authentication failed: UGFzc3dvcmQ6"))
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, line []byte) {
-		var p Parser
+		p := Parser{Now: now}
 		var ev Event
-		p.Parse(line, time.Time{}, &ev)
+		ok := p.Parse(line, time.Time{}, &ev)
+		// The same line after another one, through the caches of the stamp's second, the host
+		// and the tag, reads exactly as it does on a fresh parser.
+		primed := Parser{Now: now}
+		var prime, ev2 Event
+		primed.Parse([]byte(fuzzPrime), time.Time{}, &prime)
+		ok2 := primed.Parse(line, time.Time{}, &ev2)
+		if ok2 != ok || ev2.Framing != ev.Framing || !ev2.Time.Equal(ev.Time) || string(ev2.Program) != string(ev.Program) ||
+			ev2.PID != ev.PID || ev2.Daemon != ev.Daemon || string(ev2.Message) != string(ev.Message) || ev2.Kind != ev.Kind ||
+			ev2.Category != ev.Category || ev2.Count != ev.Count || ev2.IP != ev.IP || string(ev2.Host) != string(ev.Host) ||
+			string(ev2.Helo) != string(ev.Helo) || string(ev2.User) != string(ev.User) || ev2.Rule != ev.Rule {
+			t.Fatalf("%q: after a primed parser %v %+v, fresh %v %+v", line, ok2, ev2, ok, ev)
+		}
 		if ip, ok := attributed(&ev); ok {
 			if !ip.IsValid() || ip.Is4In6() {
 				t.Fatalf("bad IP %v", ip)
@@ -373,6 +397,37 @@ func TestStampCache_AgreesWithFresh(t *testing.T) {
 	}
 	if accepted < 10000 {
 		t.Fatalf("only %d mutated stamps were read as stamps", accepted)
+	}
+}
+
+// TestDecimal8_MatchesAtoi: a run of 1 to 8 digits read as one word, shifted up as knownTag and
+// the stamp cache do, is the number strconv reads; nonDigits marks exactly the other bytes.
+func TestDecimal8_MatchesAtoi(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+			if rng.IntN(4) > 0 {
+				b[i] = '0' + byte(rng.IntN(10))
+			}
+		}
+		x := binary.LittleEndian.Uint64(b[:]) ^ zeros
+		d := bits.TrailingZeros64(nonDigits(x)) / 8
+		want := 0
+		for want < 8 && b[want] >= '0' && b[want] <= '9' {
+			want++
+		}
+		if d != want {
+			t.Fatalf("%q: %d leading digits, want %d", b, d, want)
+		}
+		if d == 0 {
+			continue
+		}
+		n, err := strconv.Atoi(string(b[:d]))
+		if got := decimal8(x << (64 - 8*d)); err != nil || got != n {
+			t.Fatalf("%q: decimal8 %d, strconv %d %v", b[:d], got, n, err)
+		}
 	}
 }
 

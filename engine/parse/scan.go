@@ -243,7 +243,8 @@ func nonDigits(x uint64) uint64 {
 	return (x&lo7 + 0x7676767676767676 | x) & hi
 }
 
-// decimal8 is the number written by eight digit values (0-9), the first in the lowest byte.
+// decimal8 is the number written by eight digit values (0-9), the most significant in the
+// lowest byte (as they sit in a little-endian word loaded from the text).
 func decimal8(x uint64) int {
 	x = x*10 + x>>8 // pairs
 	x = (x&0x000000ff000000ff)*(100+(1000000<<32)) + (x>>16&0x000000ff000000ff)*(1+(10000<<32))
