@@ -61,6 +61,11 @@ cat "\$f" | grep -E "connect from|CONNECT from|PREGREET|AUTH|reject|Relay" | gre
 SEED
 t "seed: six grep pipelines, one after another" bash "$OUT/seed.sh"
 
+if command -v tmux >/dev/null; then
+	echo "== key press → frame through a real terminal (mxtop demo in tmux, timed by a control-mode client)"
+	go test ./cmd/mxtop -run '^$' -bench TmuxKeyToFrame -benchtime 20x | grep -E '^Benchmark'
+fi
+
 if [ -x .ci/bench/docker-backfill.sh ] && docker info >/dev/null 2>&1; then
 	echo "== docker back-fill"
 	.ci/bench/docker-backfill.sh

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +20,7 @@ const tmuxWait = 30 * time.Second
 // tmuxSession is one detached tmux session on a private server socket, so the test never
 // touches the operator's own tmux sessions.
 type tmuxSession struct {
-	t      *testing.T
+	t      testing.TB
 	socket string
 	name   string
 }
@@ -176,4 +179,143 @@ func TestTUI_TmuxDemo(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "action done") || !strings.Contains(string(b), `msg="tui exited" err=<nil> engine_err=<nil>`) {
 		t.Errorf("--debug log lacks the ban or the clean exit (err %v):\n%s", err, b)
 	}
+}
+
+// BenchmarkTmuxKeyToFrame measures a key press to the frame it causes through a real terminal:
+// `mxtop demo` runs in a detached tmux session at 120×40, a control-mode client (tmux -C) sends
+// the key and timestamps the pane output that tmux reads back from mxtop's pty. One op opens the
+// full help with ? (waiting for its ½) and closes it with x (waiting for the table header's
+// VERDICT), two full-screen redraws, then opens it again and closes it with esc: a lone ESC byte
+// is only known not to start an escape sequence when nothing follows it for the input reader's
+// timeout (50 ms in Bubble Tea v2), so esc-ms is that wait plus a frame. The markers are single
+// words because the renderer sends only the cells that change: a space between two words may
+// arrive as a cursor move. Reported per op: open-ms, close-ms, esc-ms, and max-ms, the slowest
+// open or close. The wave sub-benchmark plays 50,000 lines/s meanwhile.
+func BenchmarkTmuxKeyToFrame(b *testing.B) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		b.Skip("tmux is not installed")
+	}
+	bin := filepath.Join(b.TempDir(), "mxtop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, rate := range []struct {
+		name  string
+		lines int
+	}{{"idle", 10}, {"wave", 50000}} {
+		b.Run(rate.name, func(b *testing.B) {
+			s := &tmuxSession{t: b, socket: "mxtop-bench-" + rate.name + "-" + strconv.Itoa(os.Getpid()), name: "kf"}
+			if out, err := exec.Command("tmux", "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", s.name,
+				"-x", "120", "-y", "40", "env", "TERM=tmux-256color", bin, "demo", "--rate", strconv.Itoa(rate.lines)).CombinedOutput(); err != nil {
+				b.Fatalf("tmux new-session: %v: %s", err, out)
+			}
+			defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+			header := regexp.MustCompile(`(?m)^ IP +VERDICT`)
+			for deadline := time.Now().Add(tmuxWait); !header.MatchString(s.capture()); time.Sleep(50 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					b.Fatalf("no attackers table:\n%s", s.capture())
+				}
+			}
+			ctl := startControl(b, s.socket, s.name)
+			defer ctl.close()
+			var open, closed, esc, worst time.Duration
+			for b.Loop() {
+				d := ctl.keyUntil(b, "?", "½") // "ctrl+u ½ page up": only the full help has it
+				open += d
+				worst = max(worst, d)
+				d = ctl.keyUntil(b, "x", "VERDICT") // any key closes the help
+				closed += d
+				worst = max(worst, d)
+				ctl.keyUntil(b, "?", "½")
+				esc += ctl.keyUntil(b, "Escape", "VERDICT")
+			}
+			ms := func(d time.Duration) float64 { return float64(d) / float64(b.N) / 1e6 }
+			b.ReportMetric(ms(open), "open-ms/op")
+			b.ReportMetric(ms(closed), "close-ms/op")
+			b.ReportMetric(ms(esc), "esc-ms/op")
+			b.ReportMetric(float64(worst)/1e6, "max-ms")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// control is a tmux control-mode client: commands go to its stdin, and every %output line (the
+// bytes a pane's program wrote, as tmux read them) comes back on out with its arrival time.
+type control struct {
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	out     chan outputLine
+	session string
+}
+
+type outputLine struct {
+	at   time.Time
+	data string
+}
+
+func startControl(b *testing.B, socket, session string) *control {
+	b.Helper()
+	cmd := exec.Command("tmux", "-L", socket, "-C", "attach-session", "-t", session)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	c := &control{cmd: cmd, in: in, out: make(chan outputLine, 4096), session: session}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "%output "); ok {
+				c.out <- outputLine{time.Now(), rest}
+			}
+		}
+		close(c.out)
+	}()
+	// Keep the window at 120×40: a control client otherwise has no size of its own to offer.
+	fmt.Fprintf(in, "refresh-client -C 120,40\n")
+	return c
+}
+
+// keyUntil sends key to the pane and returns how long until its output contains marker. Output
+// that was already on its way when the key was sent is skipped first.
+func (c *control) keyUntil(b *testing.B, key, marker string) time.Duration {
+	b.Helper()
+	time.Sleep(20 * time.Millisecond)
+	for drained := false; !drained; {
+		select {
+		case <-c.out:
+		default:
+			drained = true
+		}
+	}
+	start := time.Now()
+	fmt.Fprintf(c.in, "send-keys -t %s %s\n", c.session, key)
+	var seen strings.Builder // what arrived since the key, in case the marker spans two lines
+	timeout := time.After(tmuxWait)
+	for {
+		select {
+		case l, ok := <-c.out:
+			if !ok {
+				b.Fatal("the control client ended")
+			}
+			seen.WriteString(l.data)
+			if strings.Contains(seen.String(), marker) {
+				return l.at.Sub(start)
+			}
+		case <-timeout:
+			b.Fatalf("no %q within %v after %s", marker, tmuxWait, key)
+		}
+	}
+}
+
+func (c *control) close() {
+	c.in.Close()
+	_ = c.cmd.Wait()
 }
