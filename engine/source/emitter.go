@@ -46,8 +46,8 @@ type emitter struct {
 	nrecent   int
 	forgotMax time.Time
 	// While resuming (until a piece newer than resumeTo), a piece is a replay when older than
-	// resumeFrom or still counted in replayed (each replay uses up one count: the pieces of a split line share one
-	// time, and can share length and ends too).
+	// resumeFrom or still counted in replayed (each replay uses up one count: the pieces of a
+	// split line share one time, and can share length and ends too).
 	resuming             bool
 	resumeFrom, resumeTo time.Time
 	replayed             map[pieceKey]int32
@@ -67,7 +67,7 @@ type pendingLine struct {
 
 // recentPieces is how many delivered pieces the emitter remembers to recognise a replay, and
 // replayWindow how far before the newest of them a transport re-attaches. A piece is remembered
-// in 40 bytes; when the pieces of the window do not all fit, the window shrinks to those that do.
+// in 32 bytes; when the pieces of the window do not all fit, the window shrinks to those that do.
 const (
 	recentPieces = 4096
 	replayWindow = time.Second
@@ -101,7 +101,7 @@ func keyOf(ts time.Time, text []byte) pieceKey {
 func (e *emitter) remember(k pieceKey) {
 	slot := &e.recent[e.nrecent%recentPieces]
 	if e.nrecent >= recentPieces {
-		if t := time.Unix(0, slot.ts); t.After(e.forgotMax) {
+		if t := time.Unix(0, slot.ts).UTC(); t.After(e.forgotMax) {
 			e.forgotMax = t
 		}
 	}
