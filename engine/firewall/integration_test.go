@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -322,5 +323,77 @@ func TestIntegration_BanManyWave(t *testing.T) {
 	}
 	if b, ok := find(bans, "198.18.0.7/32"); !ok || b.Packets != 2 || b.Reason != "wave" {
 		t.Fatalf("198.18.0.7: %+v", b)
+	}
+}
+
+// TestIntegration_LegacyIPTablesHeldLock runs the iptables backend on iptables-legacy, the
+// variant that serialises on the xtables lock (Debian 12's default, nf_tables, takes none):
+// while another program holds the lock a ban fails after iptables' wait with ErrLocked in one
+// line and records nothing, and once the lock is free the same ban goes through. The lock file
+// is the test's own (XTABLES_LOCKFILE), so the host's iptables users are never blocked.
+func TestIntegration_LegacyIPTablesHeldLock(t *testing.T) {
+	if !inNetns(t) {
+		return
+	}
+	legacy, err := exec.LookPath("iptables-legacy")
+	if err != nil {
+		skipOrFail(t, "iptables-legacy not installed")
+	}
+	for _, tool := range []string{"flock", "ip6tables-legacy"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			skipOrFail(t, "%s not installed", tool)
+		}
+	}
+	bin := t.TempDir() // iptables and ip6tables on PATH are the legacy ones for this test
+	for _, name := range []string{"iptables", "ip6tables"} {
+		if err := os.Symlink(filepath.Join(filepath.Dir(legacy), name+"-legacy"), filepath.Join(bin, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	lock := filepath.Join(t.TempDir(), "xtables.lock")
+	t.Setenv("XTABLES_LOCKFILE", lock)
+	if v := mustRun(t, "iptables", "--version"); !strings.Contains(v, "legacy") {
+		t.Fatalf("iptables on PATH is not legacy: %s", v)
+	}
+	standInDockerUser(t)
+	be, err := firewall.NewIPTables("DOCKER-USER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := realManager(t, be, filepath.Join(t.TempDir(), "state.db"), nil)
+	if _, err := m.Ban(t.Context(), firewall.Request{Prefix: pfx("203.0.113.20")}); err != nil {
+		t.Fatal(err)
+	}
+
+	holder := exec.Command("flock", "-o", lock, "sleep", "30") // -o: the lock dies with flock, not with sleep
+	holder.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-holder.Process.Pid, syscall.SIGKILL); _ = holder.Wait() })
+	for deadline := time.Now().Add(5 * time.Second); exec.Command("flock", "-n", lock, "true").Run() == nil; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the holder never took the lock")
+		}
+	}
+	start := time.Now()
+	_, err = m.Ban(t.Context(), firewall.Request{Prefix: pfx("203.0.113.21")})
+	waited := time.Since(start)
+	if !errors.Is(err, firewall.ErrLocked) || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "xtables lock") {
+		t.Fatalf("ban under a held lock after %v: %v", waited, err)
+	}
+	t.Logf("ban under a held lock failed after %v: %v", waited.Round(10*time.Millisecond), err)
+
+	_ = holder.Process.Kill()
+	_ = holder.Wait()
+	if bans, err := m.Bans(t.Context()); err != nil || len(bans) != 1 { // listing needs the lock too
+		t.Fatalf("bans after the failed ban: %+v %v", bans, err)
+	}
+	if _, err := m.Ban(t.Context(), firewall.Request{Prefix: pfx("203.0.113.21")}); err != nil {
+		t.Fatalf("ban after the lock was freed: %v", err)
+	}
+	if rules := mustRun(t, "iptables", "-w", "-S", "DOCKER-USER"); !strings.Contains(rules, "-A DOCKER-USER -s 203.0.113.21/32 -j DROP") {
+		t.Fatalf("rule missing after the lock was freed:\n%s", rules)
 	}
 }
