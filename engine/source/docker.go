@@ -252,7 +252,7 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 	if tail != nil {
 		// The daemon follows from the file's end at the moment it answers; what was written
 		// between our back-fill and that moment is read from the file (drain) and the overlap
-		// is dropped by timestamp (resume).
+		// is recognised and dropped (resume).
 		opts.Tail = "0"
 	}
 	rc, err := cli.ContainerLogs(ctx, info.id, opts)
@@ -269,7 +269,7 @@ func (d *Docker) session(ctx context.Context, cli *client.Client, e *emitter, in
 		// data. On an idle container that may take long, so the file is also drained once
 		// after switchGrace, and the lines written during the switch show up then; the final
 		// drain still covers a follower that attached later still. Overlaps with the stream
-		// are dropped by timestamp (resume).
+		// are recognised and dropped (resume).
 		stream = &drainFirst{r: rc, drain: func() error {
 			err := drain(e, tail)
 			e.resume()
