@@ -216,12 +216,11 @@ func lastIndex(b []byte, key string, k int) int {
 // amd64, and the fields read last (rip=, helo=<, a passdb group's address) sit behind up to a
 // hundred bytes of Dovecot's and Postfix's own text.
 func lastIndexByte(b []byte, c byte) int {
-	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
 	rep := uint64(c) * 0x0101010101010101
 	i := len(b)
 	for ; i >= 8; i -= 8 {
 		x := binary.LittleEndian.Uint64(b[i-8:]) ^ rep // zero bytes where b holds c
-		if m := ^((x&lo7 + lo7) | x) & hi; m != 0 {
+		if m := ^((x&low7s + low7s) | x) & highBits; m != 0 {
 			return i - 8 + (63-bits.LeadingZeros64(m))/8
 		}
 	}
@@ -233,14 +232,18 @@ func lastIndexByte(b []byte, c byte) int {
 	return -1
 }
 
-// zeros is eight '0' bytes: a word of digits XORed with it holds their values, 0-9.
-const zeros = 0x3030303030303030
+// Word-at-a-time byte tests: low7s is each byte's low seven bits, highBits each byte's top bit,
+// and zeros eight '0' bytes (a word of digits XORed with it holds their values, 0-9).
+const (
+	low7s    = 0x7f7f7f7f7f7f7f7f
+	highBits = 0x8080808080808080
+	zeros    = 0x3030303030303030
+)
 
 // nonDigits returns the high bit of every byte of x (a word XORed with zeros) that held no
 // digit.
 func nonDigits(x uint64) uint64 {
-	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
-	return (x&lo7 + 0x7676767676767676 | x) & hi
+	return (x&low7s + 0x7676767676767676 | x) & highBits
 }
 
 // decimal8 is the number written by eight digit values (0-9), the most significant in the
