@@ -164,8 +164,7 @@ func (f *fakeDocker) logFileOnly(name string, lines ...string) {
 	c := f.byName[name]
 	for _, l := range lines {
 		f.clock = f.clock.Add(time.Millisecond)
-		rec, _ := json.Marshal(map[string]string{"log": l + "\n", "stream": "stdout", "time": f.clock.Format(time.RFC3339Nano)})
-		c.logFile.Write(append(rec, '\n'))
+		c.writeRecord(fakeMsg{ts: f.clock, stream: 1, text: l})
 	}
 }
 
@@ -192,9 +191,13 @@ func (f *fakeDocker) logEarlier(name string, stream int, back time.Duration, lin
 
 func (f *fakeDocker) appendLocked(c *fakeContainer, m fakeMsg) {
 	c.msgs = append(c.msgs, m)
-	if c.logPath == "" {
-		return
+	if c.logPath != "" {
+		c.writeRecord(m)
 	}
+}
+
+// writeRecord appends m to the container's json-file log as dockerd writes it.
+func (c *fakeContainer) writeRecord(m fakeMsg) {
 	text := m.text
 	if !m.partial {
 		text += "\n"
