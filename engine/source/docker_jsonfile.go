@@ -100,10 +100,11 @@ func (t *fileTail) close() {
 // mtimeSlack is how much older than the cutoff a log file's mtime must be for the file to be
 // skipped unread. The kernel stamps mtime from a coarse clock that lags the precise time Docker
 // stamps each record with by up to a scheduler tick, so a file whose last record is newer than
-// the cutoff can carry an mtime a few milliseconds older than it. Re-attaching at the newest
-// record delivered (the cutoff) during a burst skipped the whole current file that way, and its
-// lines after the cutoff were lost (CI saw 100 and 176 lines vanish after a re-create). Reading
-// a file that holds nothing new costs a seek (seekTime) and the emitter drops what it delivered.
+// the cutoff can carry an mtime a few milliseconds older than it. Re-attaching during a burst,
+// when the cutoff lies milliseconds before the newest record delivered (the emitter remembers
+// only so many), skipped the whole current file that way, and its lines after the cutoff were
+// lost (CI saw 100 and 176 lines vanish after a re-create). Reading a file that holds nothing
+// new costs a seek (seekTime) and the emitter drops what it delivered.
 const mtimeSlack = time.Second
 
 // backfillFiles reads the json-file log from cutoff (zero: from the start) to its current end and
