@@ -29,8 +29,6 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	workers := runtime.GOMAXPROCS(0)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Queues stay short: every batch in flight pins a 1 MiB chunk, and memory, not parallelism,
-	// is what deeper queues would buy.
 	batches := make(chan source.Batch, workers)
 	srcErr := make(chan error, 1)
 	go func() {
@@ -38,21 +36,13 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 		close(batches)
 	}()
 
-	type job struct {
-		b   source.Batch
-		out chan *parsed
-	}
-	jobs := make(chan job, workers)
-	order := make(chan chan *parsed, workers)
-	go func() { // dispatcher: remembers the order in which batches arrived
-		defer close(jobs)
-		defer close(order)
-		for b := range batches {
-			out := make(chan *parsed, 1)
-			order <- out
-			jobs <- job{b, out}
-		}
-	}()
+	// A worker takes a batch and queues the channel its result will come on in one step, under
+	// take, so order lists the batches as the source sent them. (A goroutine of its own for this
+	// hand-off waited for a core behind the workers and the store, and the workers starved.)
+	// order holds two batches per worker: with one, a runtime trace showed the store working
+	// alone for a tenth of the run while both workers waited for it to take a result.
+	order := make(chan chan *parsed, 2*workers)
+	var take sync.Mutex
 	var wg sync.WaitGroup
 	pool := sync.Pool{New: func() any { return new(parsed) }}
 	for w := 0; w < workers; w++ {
@@ -60,13 +50,26 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 		go func() {
 			defer wg.Done()
 			p := parse.Parser{Now: c.parser.Now, Loc: c.parser.Loc, StableJSON: true}
-			for j := range jobs {
+			for {
+				take.Lock()
+				b, ok := <-batches
+				if !ok {
+					take.Unlock()
+					return
+				}
+				out := make(chan *parsed, 1)
+				order <- out
+				take.Unlock()
 				r := pool.Get().(*parsed)
-				parseBatch(&p, j.b, r)
-				j.out <- r
+				parseBatch(&p, b, r)
+				out <- r
 			}
 		}()
 	}
+	go func() {
+		wg.Wait()
+		close(order)
+	}()
 	for out := range order {
 		r := <-out
 		c.apply(r)
@@ -81,7 +84,6 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 		r.evs, r.raws = r.evs[:0], r.raws[:0]
 		pool.Put(r)
 	}
-	wg.Wait()
 	return <-srcErr
 }
 
