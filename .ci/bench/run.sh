@@ -26,15 +26,20 @@ cat "$LOG" > /dev/null # warm the page cache for every contender alike
 # steal prints "steal total" jiffies from /proc/stat: on a shared VM the hypervisor's steal
 # time is CPU the process wanted and did not get, so it is printed next to each wall time.
 steal() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# memlat prints the ns of a random load over 8 MiB just before each run: ~20-60 when the cache is
+# ours, 110-140 when neighbours fill it; mxtop's time partly follows it (see README, Performance).
+go build -o "$OUT/memlat" ./.ci/bench/memlat
 
 t() { # t NAME CMD... : wall seconds, CPU seconds (user+sys), peak RSS and steal of a command
 	local name=$1; shift
+	local lat
+	lat=$("$OUT/memlat")
 	read -r s0 t0 < <(steal)
 	/usr/bin/time -f "%e %U %S %M" -o "$OUT/time" "$@" > /dev/null
 	read -r s1 t1 < <(steal)
 	read -r secs user sys kb < "$OUT/time"
-	printf '%-46s %7.2f s  %8.0f lines/s  %6.2f CPU-s  %6d MB peak  %3d%% steal\n' "$name" "$secs" \
-		"$(echo "$LINES / $secs" | bc -l)" "$(echo "$user + $sys" | bc -l)" $((kb / 1024)) $(((s1 - s0) * 100 / (t1 - t0 + 1)))
+	printf '%-46s %7.2f s  %8.0f lines/s  %6.2f CPU-s  %6d MB peak  %3d%% steal  %4d ns mem\n' "$name" "$secs" \
+		"$(echo "$LINES / $secs" | bc -l)" "$(echo "$user + $sys" | bc -l)" $((kb / 1024)) $(((s1 - s0) * 100 / (t1 - t0 + 1))) "$lat"
 }
 
 # Three runs each: on a shared VM one run can land in a slow minute (see the steal column).
