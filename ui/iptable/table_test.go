@@ -1,6 +1,7 @@
 package iptable
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -78,6 +79,31 @@ func TestSort_TotalOrderWithIPTieBreak(t *testing.T) {
 			if got := strings.Join(ips(m), " "); got != tt.want {
 				t.Errorf("%v reverse=%v: %s, want %s", tt.key, tt.reverse, got, tt.want)
 			}
+		}
+	}
+}
+
+// TestSort_ByRateAsShown: the rate column shows tenths, and rows that read the same rate are
+// ordered by count (the next key), not by a difference the operator cannot see.
+func TestSort_ByRateAsShown(t *testing.T) {
+	t.Parallel()
+	rate := func(ip string, total int64, perMin float64) *engine.Row {
+		r := mkRow(ip, total, 0)
+		r.RatePerMin = perMin
+		return r
+	}
+	for range 3 {
+		r := []*engine.Row{
+			rate("192.0.2.1", 1, 12.3), rate("192.0.2.2", 9, 12.3), rate("192.0.2.3", 1, 12.4),
+			rate("192.0.2.4", 50, 0.1), rate("192.0.2.5", 2, 12.34), rate("192.0.2.6", 1, 6553.5),
+		}
+		rand.Shuffle(len(r), func(i, j int) { r[i], r[j] = r[j], r[i] })
+		sortRows(r, ByRate, nil, false)
+		m := Model{rows: r}
+		// 12.34 reads "12.3": it sorts among the 12.3 rows, by its count.
+		want := "192.0.2.6 192.0.2.3 192.0.2.2 192.0.2.5 192.0.2.1 192.0.2.4"
+		if got := strings.Join(ips(m), " "); got != want {
+			t.Fatalf("by rate: %s, want %s", got, want)
 		}
 	}
 }
