@@ -97,3 +97,39 @@ func TestIngest_ReleasesAndKeepsNothingOfTheBatch(t *testing.T) {
 		t.Fatalf("kept lines %q", l)
 	}
 }
+
+// endless yields the same mail line forever.
+type endless struct{ line []byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e.line) <= len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// TestIngestAll_StopsWhenCancelled: a cancelled report (Ctrl-C on a pipe that never ends)
+// returns the context's error once the batches in flight are applied, with no goroutine left
+// waiting on a full queue.
+func TestIngestAll_StopsWhenCancelled(t *testing.T) {
+	src := source.NewReader("test", endless{[]byte("2026-11-27T11:34:48.000001+00:00 mail postfix/postscreen[1]: PREGREET 11 after 0.1 from [203.0.113.7]:4444: EHLO x\n")})
+	core := NewCore(classify.Config{}, store.Limits{NoLines: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- core.IngestAll(ctx, src) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != context.Canceled {
+			t.Fatalf("IngestAll returned %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("IngestAll still running 10 s after its context was cancelled")
+	}
+	c := core.Counters()
+	if c.Lines == 0 || c.Events != c.Lines {
+		t.Fatalf("counters %+v: every line read before the cancel should be one event", c)
+	}
+}
