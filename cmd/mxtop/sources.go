@@ -6,8 +6,13 @@ import (
 	"os"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/mxtop/mxtop/engine/source"
 )
+
+// pipeBytes is the buffer asked for a pipe on stdin: Linux's limit for unprivileged processes.
+const pipeBytes = 1 << 20
 
 // openSource builds the source the flags choose. A positional FILE or "-" (stdin), --stdin or
 // --file wins over --container.
@@ -109,6 +114,10 @@ func readable(path string) error {
 // pollable makes a pipe on stdin cancellable: Go can only interrupt a blocked read of a file in
 // non-blocking mode (through its poller). A terminal or a regular file is returned as it is
 // (O_NONBLOCK on a terminal would leak into the shell after mxtop exits).
+//
+// A pipe's buffer is also grown to pipeBytes, when the system allows it: with Linux's default of
+// 64 KiB, `docker logs mailserver | mxtop report -` reads a quarter of a batch per wake-up, and
+// the writer stalls as soon as mxtop falls behind by 64 KiB.
 func pollable(r io.Reader) io.Reader {
 	f, ok := r.(*os.File)
 	if !ok {
@@ -119,6 +128,11 @@ func pollable(r io.Reader) io.Reader {
 		return r
 	}
 	fd := f.Fd()
+	if st.Mode()&os.ModeNamedPipe != 0 {
+		// Best effort: an unprivileged process may not pass /proc/sys/fs/pipe-max-size (1 MiB
+		// by default), and then the pipe keeps its size.
+		_, _ = unix.FcntlInt(fd, unix.F_SETPIPE_SZ, pipeBytes)
+	}
 	if err := syscall.SetNonblock(int(fd), true); err != nil {
 		return r
 	}

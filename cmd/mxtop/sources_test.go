@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/mxtop/mxtop/engine/source"
 )
 
@@ -118,5 +120,26 @@ func TestOpenSource_StdinPipeIsCancellable(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run still blocked in a read after cancel")
+	}
+}
+
+// A pipe on stdin gets a buffer of pipeBytes instead of Linux's 64 KiB, so a fast writer
+// (docker logs, cat) is not stopped every 64 KiB and each read fills more of a batch.
+func TestOpenSource_StdinPipeGrown(t *testing.T) {
+	var fds [2]int
+	if err := syscall.Pipe(fds[:]); err != nil {
+		t.Fatal(err)
+	}
+	r, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "writer")
+	defer w.Close()
+	defer r.Close()
+	if before, err := unix.FcntlInt(w.Fd(), unix.F_GETPIPE_SZ, 0); err != nil || before >= pipeBytes {
+		t.Fatalf("a new pipe holds %d bytes (%v): the test needs a smaller default", before, err)
+	}
+	if _, err := openSource(SourceFlags{}, []string{"-"}, r, false); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := unix.FcntlInt(w.Fd(), unix.F_GETPIPE_SZ, 0); err != nil || after < pipeBytes {
+		t.Fatalf("the pipe holds %d bytes after openSource (%v), want %d", after, err, pipeBytes)
 	}
 }
