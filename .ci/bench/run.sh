@@ -49,6 +49,11 @@ done
 for run in 1 2 3; do
 	t "mxtop report --format json #$run" "$OUT/mxtop" report --format json "$LOG"
 done
+# Through a pipe, as `docker logs mailserver 2>&1 | mxtop report -` reads (CPU and peak RSS
+# include cat's).
+for run in 1 2; do
+	t "cat log | mxtop report - #$run" sh -c "cat '$LOG' | '$OUT/mxtop' report -"
+done
 
 # The seed's per-category pipelines (mail-server-attack-analysis.md), reading the file instead
 # of `docker logs mailserver`, run one after another as the operator would.
