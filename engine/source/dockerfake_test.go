@@ -90,7 +90,11 @@ func (f *fakeDocker) start() {
 	f.mu.Unlock()
 }
 
-// stop drops every connection and stops listening: the daemon went away.
+// stop drops every connection and stops listening: the daemon went away. The http.Server's
+// Close closes the listener and every connection, busy ones too; httptest's Close then waits for
+// the handlers. httptest's CloseClientConnections before its Close was not enough: a client that
+// re-subscribed to events in between got a busy connection that Close left open and then waited
+// for, forever (a CI run hung 10 minutes in TestDocker_DaemonGoneThenBack).
 func (f *fakeDocker) stop() {
 	f.mu.Lock()
 	srv := f.srv
@@ -98,7 +102,7 @@ func (f *fakeDocker) stop() {
 	f.bumpLocked()
 	f.mu.Unlock()
 	if srv != nil {
-		srv.CloseClientConnections()
+		srv.Config.Close()
 		srv.Close()
 	}
 }
