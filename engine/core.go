@@ -201,6 +201,7 @@ func (c *Core) row(ip *store.IP) *Row {
 		Helo:       ip.Helo(),
 		Total:      ip.Total,
 		Counts:     ip.Counts,
+		Seen:       SeenOf(&ip.Counts),
 		RatePerMin: ip.RatePerMin(c.store.Newest()),
 		FirstSeen:  ip.First,
 		LastSeen:   ip.Last,

@@ -52,6 +52,10 @@ func TestDemoTruth_EveryIPCountedExactly(t *testing.T) {
 				t.Errorf("%s (%v) %s: got %d, want %d", want.Addr, want.Role, c, got.Counts[c], want.Events[c.String()])
 				mismatches++
 			}
+			if seen := got.Seen>>c&1 == 1; seen != (want.Events[c.String()] > 0) {
+				t.Errorf("%s (%v) %s: Seen bit %v with %d events", want.Addr, want.Role, c, seen, want.Events[c.String()])
+				mismatches++
+			}
 		}
 		if int64(got.Delivered) != want.Delivered || int64(got.Logins) != want.Logins {
 			t.Errorf("%s (%v): delivered %d logins %d, want %d %d", want.Addr, want.Role, got.Delivered, got.Logins, want.Delivered, want.Logins)

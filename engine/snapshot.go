@@ -65,6 +65,9 @@ type Counters struct {
 type Row struct {
 	IP      netip.Addr
 	Verdict classify.Verdict
+	// Seen has bit c set when Counts[c] > 0 (SeenOf). The UI sorts 100,000 rows into their
+	// tabs by it on every snapshot without reading twelve counters, two more cache lines, per row.
+	Seen    uint16
 	Reasons []string // why the verdict, human-readable, most important first
 	Host    string   // reverse-DNS name as Postfix logged it; "" when unknown (raw log text: escape before display)
 	Helo    string   // last HELO name seen (raw log text: escape before display)
@@ -87,6 +90,17 @@ type RawLine struct {
 	Time     time.Time
 	Category parse.Category // None for echo, info and evidence lines
 	Text     string
+}
+
+// SeenOf returns the set of categories with a non-zero count, one bit per category: Row.Seen.
+func SeenOf(counts *[parse.NumCategories]int64) uint16 {
+	var set uint16
+	for c, n := range counts {
+		if n > 0 {
+			set |= 1 << c
+		}
+	}
+	return set
 }
 
 // CategoryCounts returns the non-zero counts by category name, the shape of the JSON contract

@@ -126,6 +126,7 @@ func row(ip string, v classify.Verdict, counts ...any) *engine.Row {
 		r.Counts[c] += n
 		r.Total += n
 	}
+	r.Seen = engine.SeenOf(&r.Counts)
 	r.RatePerMin = float64(r.Total) / 10
 	return r
 }

@@ -122,23 +122,13 @@ func newTabIndex(tabs []tab) *tabIndex {
 	return x
 }
 
-// mask returns the set of tabs r is on.
+// mask returns the set of tabs r is on. It reads r.Seen, not r.Counts: on a snapshot of
+// 100,000 rows the counters' two cache lines per row were a fifth of rebuildRows.
 func (x *tabIndex) mask(r *engine.Row) uint32 {
-	var nz uint32
-	for c := 1; c < parse.NumCategories; c++ {
-		nz |= b2u(r.Counts[c] > 0) << c
-	}
+	nz := uint32(r.Seen) &^ (1 << parse.None) // None is no tab's category
 	m := x.fixed | x.byCats[0][nz&0xff] | x.byCats[1][nz>>8&0xff]
 	if r.Verdict == classify.Scanner {
 		m |= x.scanner
 	}
 	return m
-}
-
-// b2u is 1 for true; the compiler turns it into a flag move, not a branch.
-func b2u(b bool) uint32 {
-	if b {
-		return 1
-	}
-	return 0
 }

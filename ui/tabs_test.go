@@ -48,6 +48,7 @@ func TestTabIndex_MatchesNaiveDefinition(t *testing.T) {
 				r.Counts[c] = rng.Int64N(3) // zero included
 			}
 		}
+		r.Seen = engine.SeenOf(&r.Counts)
 		if got, want := x.mask(r), naiveMask(tabs, r); got != want {
 			t.Fatalf("row %+v: mask %b, want %b", r.Counts, got, want)
 		}
