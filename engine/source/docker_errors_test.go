@@ -67,10 +67,10 @@ func TestDocker_CancelStopsEveryGoroutine(t *testing.T) {
 		}
 	}
 	if !following {
-		t.Fatalf("Run = %v before following", <-errc)
+		t.Fatalf("Run = %v before following", runResult(t, errc))
 	}
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
+	if err := runResult(t, errc); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
 	// A goroutine that Run waited for may still be on its way out (seen runnable at its last
@@ -100,7 +100,7 @@ func TestDocker_BackfillReportsProgress(t *testing.T) {
 	f.run("mailserver", false, "json-file")
 	f.log("mailserver", 1, seq("p", 0, 12000)...) // about 2 MB: two chunks at least
 	s, _, errc := startSource(t, newTestDocker(f, false))
-	if err := <-errc; err != nil {
+	if err := runResult(t, errc); err != nil {
 		t.Fatal(err)
 	}
 	s.waitLines(t, 12000)
@@ -156,7 +156,7 @@ func TestDocker_SSHHost(t *testing.T) {
 	d.opts.Host = "ssh://mail@mx.example.org:2222"
 	d.opts.ssh = os.Args[0]
 	s, _, errc := startSource(t, d)
-	if err := <-errc; err != nil {
+	if err := runResult(t, errc); err != nil {
 		t.Fatal(err)
 	}
 	expectLines(t, s.waitLines(t, 2), "via ssh 1", "via ssh 2")

@@ -182,7 +182,7 @@ func TestIntegration_FollowThroughRestartStopRecreateRemove(t *testing.T) {
 	docker(t, "rm", name)
 	s.waitState(t, StateWaiting)
 	cancel()
-	if err := <-errc; err != context.Canceled {
+	if err := runResult(t, errc); err != context.Canceled {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
 }
@@ -209,7 +209,7 @@ printf 'bad \377\376 utf8\n'; echo end`
 			for _, noFile := range []bool{false, true} {
 				src := NewDocker(DockerOptions{Container: name, NoJSONFile: noFile})
 				s, _, errc := startSource(t, src)
-				if err := <-errc; err != nil {
+				if err := runResult(t, errc); err != nil {
 					t.Fatalf("NoJSONFile=%v: %v", noFile, err)
 				}
 				s.mu.Lock()
@@ -398,7 +398,7 @@ func apiDriverBackfillThenFollow(t *testing.T, driver string) {
 		t.Errorf("details %q lack the API back-fill", details)
 	}
 	cancel()
-	<-errc
+	runResult(t, errc)
 }
 
 // TestIntegration_NoneDriverIsOneSentence: a container logging to the none driver cannot be

@@ -53,7 +53,14 @@ func startSource(t *testing.T, src Source) (*sink, context.CancelFunc, chan erro
 			}
 		}
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(runTimeout):
+			t.Error("Run did not return after its context was cancelled")
+		}
+	})
 	return s, cancel, errc
 }
 
@@ -88,6 +95,23 @@ func tailOf(l []string) string {
 	}
 	last := l[len(l)-1]
 	return last[max(0, len(last)-80):]
+}
+
+// runTimeout bounds a wait for Run to return. It is long, for loaded CI machines: it is there to
+// turn a hang into a failure that names its test, where go test's own timeout would dump every
+// goroutine ten minutes later.
+const runTimeout = time.Minute
+
+// runResult returns what Run returned, failing the test if it has not returned in runTimeout.
+func runResult(t *testing.T, errc <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(runTimeout):
+		t.Fatal("Run did not return")
+		return nil
+	}
 }
 
 func (s *sink) waitLines(t *testing.T, n int) []string {
@@ -404,13 +428,8 @@ func TestDocker_ReportModeStopsAfterBackfill(t *testing.T) {
 			f.run("mailserver", false, driver)
 			f.log("mailserver", 1, seq("h", 0, 30)...)
 			s, _, errc := startSource(t, newTestDocker(f, false))
-			select {
-			case err := <-errc:
-				if err != nil {
-					t.Fatal(err)
-				}
-			case <-time.After(waitTimeout):
-				t.Fatal("report-mode source did not return")
+			if err := runResult(t, errc); err != nil {
+				t.Fatal(err)
 			}
 			expectLines(t, s.waitLines(t, 30), seq("h", 0, 30)...)
 			s.waitState(t, StateDone)
@@ -428,7 +447,7 @@ func TestDocker_SinceCutsHistory(t *testing.T) {
 			d.opts.Since = 30 * time.Millisecond
 			d.opts.now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 100e6, time.UTC) }
 			s, _, errc := startSource(t, d)
-			if err := <-errc; err != nil {
+			if err := runResult(t, errc); err != nil {
 				t.Fatal(err)
 			}
 			expectLines(t, s.waitLines(t, 31), seq("x", 69, 100)...)

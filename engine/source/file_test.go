@@ -78,7 +78,7 @@ func TestFile_CancelReturns(t *testing.T) {
 	out := make(chan Batch, 8)
 	go func() { errc <- newTestFile(p, true).Run(ctx, out) }()
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
+	if err := runResult(t, errc); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v", err)
 	}
 }

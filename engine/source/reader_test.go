@@ -29,7 +29,7 @@ func collect(t *testing.T, src Source) ([]string, Status) {
 			lines = append(lines, string(l.Text))
 		}
 	}
-	if err := <-errc; err != nil {
+	if err := runResult(t, errc); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	return lines, last
@@ -155,7 +155,7 @@ func TestReader_CancelInterruptsBlockedPipe(t *testing.T) {
 		}
 	}
 	cancel()
-	if err := <-errc; err != context.Canceled {
+	if err := runResult(t, errc); err != context.Canceled {
 		t.Fatalf("Run after cancel = %v, want context.Canceled", err)
 	}
 }
@@ -230,7 +230,7 @@ func TestReader_ReleasedChunksAreReusedNotOverwritten(t *testing.T) {
 	for _, b := range held {
 		check(b)
 	}
-	if err := <-errc; err != nil {
+	if err := runResult(t, errc); err != nil {
 		t.Fatal(err)
 	}
 	if next != n {
