@@ -92,6 +92,9 @@ type RawLine struct {
 	Text     string
 }
 
+// Row.Seen holds one bit per category.
+var _ [16 - parse.NumCategories]struct{}
+
 // SeenOf returns the set of categories with a non-zero count, one bit per category: Row.Seen.
 func SeenOf(counts *[parse.NumCategories]int64) uint16 {
 	var set uint16

@@ -239,8 +239,8 @@ func (m Model) applySnapshot(s *engine.Snapshot) Model {
 }
 
 // rebuildRows recounts every tab and hands the current tab's rows to its table. It computes a
-// bit mask of each row's tabs in one pass over its counts (one tab per category), which is
-// what keeps a 100,000-IP snapshot within budget. The Banned and Whitelist tabs list the
+// bit mask of each row's tabs from the row's category set (Row.Seen), in one pass over the
+// rows, which is what keeps a 100,000-IP snapshot within budget. The Banned and Whitelist tabs list the
 // snapshot's bans and whitelisted prefixes, not rows: their counts are the number of those
 // (that pass the filter).
 func (m Model) rebuildRows() Model {
