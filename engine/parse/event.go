@@ -106,8 +106,11 @@ type Event struct {
 	IP       netip.Addr // the client, from its position in the line only; unmapped (::ffff:a.b.c.d → a.b.c.d)
 	Host     []byte     // reverse-DNS name from host[IP]; empty when Postfix had none ("unknown")
 	Helo     []byte     // helo=<…> when the line carries one
-	QueueID  []byte     // Postfix queue ID for Queued/Delivered
-	User     []byte     // SASL or Dovecot user name, attacker-controlled
+	// HeloSum is a seeded hash of Helo (0 when Helo is empty or the Event was not built by
+	// Parse): the store compares it instead of reading its own copy of the name.
+	HeloSum uint64
+	QueueID []byte // Postfix queue ID for Queued/Delivered
+	User    []byte // SASL or Dovecot user name, attacker-controlled
 	// AuthFailures is the failed AUTH commands of a Disconnect summary (auth=0/1 → 1).
 	AuthFailures int
 	// Rule names the rule that matched, for `mxtop explain` and tests: "postscreen PREGREET".

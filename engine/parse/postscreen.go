@@ -107,7 +107,7 @@ func postscreenReject(m []byte, ev *Event) {
 		return
 	}
 	ev.IP = ip
-	ev.Helo = lastField(rest, " helo=<", '>')
+	setHelo(ev, lastField(rest, " helo=<", '>'))
 	if bytes.Contains(rest, []byte(" 450 4.3.2 ")) || bytes.Contains(rest, []byte("too many connections")) {
 		setClient(ev, Info, None, "postscreen 450 4.3.2 (new sender, not an attack)")
 		return

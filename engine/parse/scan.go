@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/maphash"
 	"math/bits"
 	"net/netip"
 	"unsafe"
@@ -169,6 +170,17 @@ func atoi(b []byte) (int, int) {
 // lastField returns the value of the last "key" occurrence (e.g. " helo=<"), up to closing
 // byte end. Postfix writes helo= last, after attacker-controlled from=/to=, so the last
 // occurrence is the real one.
+// heloSeed seeds HeloSum, per process: a HELO chosen to collide with another needs the seed.
+var heloSeed = maphash.MakeSeed()
+
+// setHelo sets ev.Helo and its sum.
+func setHelo(ev *Event, helo []byte) {
+	ev.Helo = helo
+	if len(helo) > 0 {
+		ev.HeloSum = maphash.Bytes(heloSeed, helo) | 1 // never 0, which means "no sum"
+	}
+}
+
 func lastField(b []byte, key string, end byte) []byte {
 	i := lastIndex(b, key, len(key)-1)
 	if i < 0 {

@@ -259,7 +259,7 @@ func smtpdReject(m []byte, ev *Event) {
 		return
 	}
 	ev.IP, ev.Host = ip, host
-	ev.Helo = lastField(rest, " helo=<", '>')
+	setHelo(ev, lastField(rest, " helo=<", '>'))
 	switch {
 	case kind == Info:
 		setClient(ev, Info, None, "smtpd access action other than reject (not counted)")

@@ -134,8 +134,13 @@ func (s *Store) touch(ev *parse.Event) *IP {
 	if len(ev.Host) > 0 && (ev.Kind == parse.Connect || ip.Host == "") && string(ev.Host) != ip.Host {
 		ip.Host = string(ev.Host)
 	}
-	if len(ev.Helo) > 0 && string(ev.Helo) != ip.Helo() {
-		s.addHelo(ip, ev.Helo)
+	// The same goes for the HELO name, which a client repeats on every reject line: compare
+	// the sums the parser took, and the names only when they differ or one is unknown.
+	if len(ev.Helo) > 0 {
+		if (ev.HeloSum == 0 || ev.HeloSum != ip.heloSum) && string(ev.Helo) != ip.Helo() {
+			s.addHelo(ip, ev.Helo)
+		}
+		ip.heloSum = ev.HeloSum // ev.Helo is the last HELO now
 	}
 	s.mark(ip)
 	return ip

@@ -52,6 +52,7 @@ type IP struct {
 	lineBytes  int
 	lastSec    int64 // Last as timeKey
 	lastNsec   int32
+	heloSum    uint64 // parse.Event.HeloSum of the last HELO, 0 when unknown
 }
 
 // Helo returns the last HELO name seen, "" when none.

@@ -166,6 +166,39 @@ func TestHostAndHelo_Kept(t *testing.T) {
 	}
 }
 
+// TestHelo_RotationTracked: the store skips comparing HELO names when the parser's sums agree,
+// so every change must still be seen — from parsed lines (with sums), from events built by
+// hand (no sum) and from the two mixed — and the list keeps distinct names, latest last.
+func TestHelo_RotationTracked(t *testing.T) {
+	reject := func(helo string) string {
+		return "Nov 27 10:00:01 mail postfix/smtpd[1]: NOQUEUE: reject: RCPT from unknown[203.0.113.31]: 554 5.7.1 <a@b>: Relay access denied; from=<a@b> to=<a@b> proto=ESMTP helo=<" + helo + ">"
+	}
+	s := New(Limits{})
+	a := ip("203.0.113.31")
+	step := func(want ...string) {
+		t.Helper()
+		if got := s.Get(a).Helos; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("helos %q, want %q", got, want)
+		}
+	}
+	feed(t, s, reject("x"), reject("x"))
+	step("x")
+	feed(t, s, reject("y"))
+	step("x", "y")
+	feed(t, s, reject("x"))
+	step("y", "x")
+	hand := &parse.Event{Kind: parse.Attack, Category: parse.RelayDenied, Count: 1, IP: a, Helo: []byte("z")}
+	s.Add(hand, nil)
+	step("y", "x", "z")
+	hand.Helo = []byte("y") // two events without sums: compared by name
+	s.Add(hand, nil)
+	step("x", "z", "y")
+	feed(t, s, reject("x")) // the last sum stored was the hand-built event's zero
+	step("z", "y", "x")
+	feed(t, s, reject("y"), reject("w"), reject("v"))
+	step("x", "y", "w", "v")
+}
+
 func TestIPv6_AggregatedPer64(t *testing.T) {
 	s := New(Limits{})
 	for i := 1; i <= 3; i++ {
