@@ -116,6 +116,7 @@ func (c *Core) apply(r *parsed) {
 	c.counters.Lines += r.lines
 	c.counters.MailLines += r.mail
 	for i := range r.evs {
+		c.store.Prefetch(r.evs, i)
 		c.record(&r.evs[i], r.raws[i])
 	}
 }

@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package store
+
+const canPrefetch = false
+
+func prefetchLine(addr uintptr)   {}
+func prefetchRecord(addr uintptr) {}
