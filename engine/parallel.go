@@ -16,8 +16,8 @@ type parsed struct {
 	lines   int64
 	mail    int64
 	evs     []parse.Event
-	raws    [][]byte
-	release func() // the batch's Release: its lines are no longer needed once applied
+	raws    [][]byte // the lines of evs, when the store keeps raw lines; else empty
+	release func()   // the batch's Release: its lines are no longer needed once applied
 }
 
 // IngestAll reads src to its end (or until ctx is done) with parsing spread over all cores:
@@ -26,6 +26,7 @@ type parsed struct {
 // Ingest. This is the path of `mxtop report`, where throughput is the point.
 func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	workers := runtime.GOMAXPROCS(0)
+	keepRaw := c.store.KeepsLines()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan source.Batch, workers)
@@ -60,7 +61,7 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 				order <- out
 				take.Unlock()
 				r := pool.Get().(*parsed)
-				parseBatch(&p, b, r)
+				parseBatch(&p, b, r, keepRaw)
 				out <- r
 			}
 		}()
@@ -86,7 +87,7 @@ func (c *Core) IngestAll(ctx context.Context, src source.Source) error {
 	return <-srcErr
 }
 
-func parseBatch(p *parse.Parser, b source.Batch, r *parsed) {
+func parseBatch(p *parse.Parser, b source.Batch, r *parsed, keepRaw bool) {
 	r.status, r.release = b.Status, b.Release
 	r.lines = int64(len(b.Lines))
 	r.mail = 0
@@ -104,7 +105,9 @@ func parseBatch(p *parse.Parser, b source.Batch, r *parsed) {
 			continue
 		}
 		r.evs = r.evs[:len(r.evs)+1]
-		r.raws = append(r.raws, l.Text)
+		if keepRaw {
+			r.raws = append(r.raws, l.Text)
+		}
 	}
 }
 
@@ -116,7 +119,11 @@ func (c *Core) apply(r *parsed) {
 	c.counters.Lines += r.lines
 	c.counters.MailLines += r.mail
 	for i := range r.evs {
+		var raw []byte
+		if len(r.raws) > 0 {
+			raw = r.raws[i]
+		}
 		c.store.Prefetch(r.evs, i)
-		c.record(&r.evs[i], r.raws[i])
+		c.record(&r.evs[i], raw)
 	}
 }

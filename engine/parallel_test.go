@@ -45,27 +45,35 @@ func TestIngestAll_SameResultAsSerial(t *testing.T) {
 			fmt.Fprintf(&log, "2026-11-27T11:%02d:%02d+00:00 mail postfix/qmgr[3]: 4Q2mZT5kVDz1x: removed\n", i/60%60, i%60)
 		}
 	}
-	serial := NewCore(classify.Config{}, store.Limits{NoLines: true})
-	for _, l := range bytes.Split(bytes.TrimSuffix(log.Bytes(), []byte("\n")), []byte("\n")) {
-		serial.Line(l, time.Time{})
-	}
-	par := NewCore(classify.Config{}, store.Limits{NoLines: true})
-	// Small reads make hundreds of batches, so the workers really do overtake each other.
-	if err := par.IngestAll(context.Background(), source.NewReader("test", smallReads{bytes.NewReader(log.Bytes())})); err != nil {
-		t.Fatal(err)
-	}
-	a, b := serial.Rows(), par.Rows()
-	if len(a) != len(b) || len(a) == 0 {
-		t.Fatalf("rows %d vs %d", len(a), len(b))
-	}
-	for i := range a {
-		if !reflect.DeepEqual(*a[i], *b[i]) {
-			t.Fatalf("row %d differs:\n%+v\n%+v", i, *a[i], *b[i])
+	// Both with raw lines kept (the live engine's store) and without (report's, where the
+	// workers hand over no lines).
+	for _, lim := range []store.Limits{{NoLines: true}, {}} {
+		serial := NewCore(classify.Config{}, lim)
+		for _, l := range bytes.Split(bytes.TrimSuffix(log.Bytes(), []byte("\n")), []byte("\n")) {
+			serial.Line(l, time.Time{})
 		}
-	}
-	sc, pc := serial.Counters(), par.Counters()
-	if sc.Lines != pc.Lines || sc.MailLines != pc.MailLines || sc.Events != pc.Events {
-		t.Fatalf("counters %+v vs %+v", sc, pc)
+		par := NewCore(classify.Config{}, lim)
+		// Small reads make hundreds of batches, so the workers really do overtake each other.
+		if err := par.IngestAll(context.Background(), source.NewReader("test", smallReads{bytes.NewReader(log.Bytes())})); err != nil {
+			t.Fatal(err)
+		}
+		a, b := serial.Rows(), par.Rows()
+		if len(a) != len(b) || len(a) == 0 {
+			t.Fatalf("rows %d vs %d", len(a), len(b))
+		}
+		for i := range a {
+			if !reflect.DeepEqual(*a[i], *b[i]) {
+				t.Fatalf("row %d differs:\n%+v\n%+v", i, *a[i], *b[i])
+			}
+			la, lb := serial.Store().Get(a[i].IP).Lines(), par.Store().Get(b[i].IP).Lines()
+			if !reflect.DeepEqual(la, lb) || lim.NoLines != (len(la) == 0) {
+				t.Fatalf("NoLines %v: %v kept lines differ:\n%q\n%q", lim.NoLines, a[i].IP, la, lb)
+			}
+		}
+		sc, pc := serial.Counters(), par.Counters()
+		if sc.Lines != pc.Lines || sc.MailLines != pc.MailLines || sc.Events != pc.Events {
+			t.Fatalf("counters %+v vs %+v", sc, pc)
+		}
 	}
 }
 

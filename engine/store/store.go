@@ -234,6 +234,10 @@ func (s *Store) Totals() [parse.NumCategories]int64 { return s.totals }
 // Events returns the attack events counted so far.
 func (s *Store) Events() int64 { return s.events }
 
+// KeepsLines reports whether Add keeps raw lines (Limits.NoLines unset); when not, its raw
+// argument may be nil.
+func (s *Store) KeepsLines() bool { return !s.lim.NoLines }
+
 // Evicted returns how many IPs were dropped at the MaxIPs cap.
 func (s *Store) Evicted() int64 { return s.evicted }
 
