@@ -39,10 +39,12 @@ func (s *Store) Add(ev *parse.Event, raw []byte) int {
 	}
 	switch ev.Kind {
 	case parse.Queued:
-		if len(s.queue) >= maxQueueIDs {
-			clear(s.queue)
+		if k, ok := queueKeyOf(ev.QueueID); ok {
+			if len(s.queue) >= maxQueueIDs {
+				clear(s.queue)
+			}
+			s.queue[k] = ev.IP
 		}
-		s.queue[string(ev.QueueID)] = ev.IP
 		if len(ev.User) > 0 {
 			ip.Logins++ // a SASL-authenticated submission
 		}
@@ -76,11 +78,15 @@ func (s *Store) count(ev *parse.Event) (parse.Category, int) {
 }
 
 func (s *Store) delivered(ev *parse.Event) {
-	addr, ok := s.queue[string(ev.QueueID)]
+	k, ok := queueKeyOf(ev.QueueID)
 	if !ok {
 		return
 	}
-	delete(s.queue, string(ev.QueueID)) // count a message once, not once per recipient
+	addr, ok := s.queue[k]
+	if !ok {
+		return
+	}
+	delete(s.queue, k) // count a message once, not once per recipient
 	if ip := s.ips.get(addr); ip != nil {
 		ip.Delivered++
 		s.mark(ip)

@@ -141,6 +141,21 @@ const (
 	maxQueueIDs = 1 << 16
 )
 
+// queueKey is a Postfix queue ID as a key of the queue join: its bytes, zero-padded. Inside the
+// map's own slots, a lookup reads no string elsewhere in memory and a message allocates nothing
+// (a string key did both: 2 % of a report's CPU, by perf).
+type queueKey [24]byte
+
+// queueKeyOf returns id's key. Queue IDs are 5 to 20 letters and digits (parse's bound), never a
+// zero byte, so padding cannot make two IDs equal; a longer or empty id has no key.
+func queueKeyOf(id []byte) (k queueKey, ok bool) {
+	if len(id) == 0 || len(id) > len(k) {
+		return k, false
+	}
+	copy(k[:], id)
+	return k, true
+}
+
 // Store holds every tracked IP.
 type Store struct {
 	lim       Limits
@@ -158,7 +173,7 @@ type Store struct {
 	newestSec  int64
 	newestNsec int32
 	sessions   sessionSet
-	queue      map[string]netip.Addr
+	queue      map[queueKey]netip.Addr
 	changed    []*IP
 	removed    []netip.Addr
 
@@ -186,7 +201,7 @@ func New(lim Limits) *Store {
 		lim:      lim,
 		ips:      newIPTable(),
 		sessions: newSessionSet(),
-		queue:    make(map[string]netip.Addr),
+		queue:    make(map[queueKey]netip.Addr),
 		v6:       make(map[netip.Prefix]*Net),
 	}
 }

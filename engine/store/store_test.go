@@ -98,6 +98,32 @@ func TestDelivery_LinkedByQueueIDNotByRelayIP(t *testing.T) {
 	}
 }
 
+// TestDelivery_QueueIDsKeyedExactly: queue IDs are map keys of fixed width, zero-padded; an ID
+// that is a prefix of another must not take its delivery, and IDs too long for a key (only from
+// events built by hand) join nothing rather than a truncated namesake.
+func TestDelivery_QueueIDsKeyedExactly(t *testing.T) {
+	s := New(Limits{})
+	queued := func(id string, a netip.Addr) *parse.Event {
+		return &parse.Event{Kind: parse.Queued, IP: a, QueueID: []byte(id)}
+	}
+	delivered := func(id string) *parse.Event { return &parse.Event{Kind: parse.Delivered, QueueID: []byte(id)} }
+	long := strings.Repeat("A", 24)
+	a, b, c := ip("198.51.100.6"), ip("198.51.100.7"), ip("198.51.100.8")
+	s.Add(queued("4Q2mZT5kVDz1", a), nil)
+	s.Add(queued("4Q2mZT5kVDz1x", b), nil)
+	s.Add(queued(long+"B", c), nil)
+	s.Add(delivered("4Q2mZT5kVDz1x"), nil)
+	s.Add(delivered(long), nil)
+	s.Add(delivered(long+"C"), nil)
+	if da, db, dc := s.Get(a).Delivered, s.Get(b).Delivered, s.Get(c).Delivered; da != 0 || db != 1 || dc != 0 {
+		t.Fatalf("delivered %d %d %d, want 0 1 0", da, db, dc)
+	}
+	s.Add(delivered("4Q2mZT5kVDz1"), nil)
+	if got := s.Get(a).Delivered; got != 1 {
+		t.Fatalf("the shorter ID's delivery: %d, want 1", got)
+	}
+}
+
 func TestEviction_LeastRecentlySeenGoesTotalsStay(t *testing.T) {
 	s := New(Limits{MaxIPs: 3})
 	for i := 1; i <= 4; i++ {
