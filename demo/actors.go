@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 )
 
@@ -143,6 +144,14 @@ func (g *Generator) buildActors() {
 	for _, rl := range relays {
 		taken[netip.MustParseAddr(rl.ip)] = true
 	}
+	// Sized once: grown by append, the ~4 MB of actors were copied into fresh memory again and
+	// again, and a copy that long cannot be preempted, so the collector and with it the TUI
+	// waited for it (key→frame up to 80 ms on the first key after `mxtop demo` started).
+	total := 0
+	for _, spec := range poolSpecs {
+		total += spec.n
+	}
+	g.actors = slices.Grow(g.actors, total)
 	var fam netip.Addr // the /64 a rotating IPv6 attacker walks through
 	for id := range numPools {
 		spec := poolSpecs[id]
