@@ -172,9 +172,6 @@ func atoi(b []byte) (int, int) {
 	return n, i
 }
 
-// lastField returns the value of the last "key" occurrence (e.g. " helo=<"), up to closing
-// byte end. Postfix writes helo= last, after attacker-controlled from=/to=, so the last
-// occurrence is the real one.
 // heloSeed seeds HeloSum, per process: a HELO chosen to collide with another needs the seed.
 var heloSeed = maphash.MakeSeed()
 
@@ -186,6 +183,9 @@ func setHelo(ev *Event, helo []byte) {
 	}
 }
 
+// lastField returns the value of the last "key" occurrence (e.g. " helo=<"), up to closing
+// byte end. Postfix writes helo= last, after attacker-controlled from=/to=, so the last
+// occurrence is the real one.
 func lastField(b []byte, key string, end byte) []byte {
 	i := lastIndex(b, key, len(key)-1)
 	if i < 0 {

@@ -141,7 +141,8 @@ func (s *Store) touch(ev *parse.Event) *IP {
 		ip.Host = string(ev.Host)
 	}
 	// The same goes for the HELO name, which a client repeats on every reject line: compare
-	// the sums the parser took, and the names only when they differ or one is unknown.
+	// the sums the parser took, and the names only when they differ or one is unknown. Two
+	// names with one sum are a 1-in-2^63 chance, and the seed is not the attacker's to know.
 	if len(ev.Helo) > 0 {
 		if (ev.HeloSum == 0 || ev.HeloSum != ip.heloSum) && string(ev.Helo) != ip.Helo() {
 			s.addHelo(ip, ev.Helo)
