@@ -29,8 +29,7 @@ func (s *Store) Add(ev *parse.Event, raw []byte) int {
 		s.totals[cat] += int64(n)
 		s.events += int64(n)
 		s.rate(ip, ev, n)
-		if ip.Addr.Is6() {
-			nt := s.v6[net64(ip.Addr)]
+		if nt := ip.net; nt != nil {
 			nt.Total += int64(n)
 			if ip.Last.After(nt.Last) {
 				nt.Last = ip.Last
@@ -111,6 +110,7 @@ func (s *Store) touch(ev *parse.Event) *IP {
 				s.v6[p] = nt
 			}
 			nt.IPs++
+			ip.net = nt
 		}
 		if s.ips.len() > s.lim.MaxIPs {
 			s.evictOldest(ip)

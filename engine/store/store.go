@@ -53,6 +53,9 @@ type IP struct {
 	lastSec    int64 // Last as timeKey
 	lastNsec   int32
 	heloSum    uint64 // parse.Event.HeloSum of the last HELO, 0 when unknown
+	// net is an IPv6 client's /64 aggregate, nil for IPv4. It stays in the store's v6 map as
+	// long as one of its addresses is tracked, so a tracked IP's net is always the map's.
+	net *Net
 }
 
 // Helo returns the last HELO name seen, "" when none.

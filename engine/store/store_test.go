@@ -237,6 +237,28 @@ func TestIPv6_AggregatedPer64(t *testing.T) {
 	}
 }
 
+// TestIPv6_NetAfterEviction: a /64 whose addresses were all evicted is forgotten, and addresses
+// seen in it later count toward a new aggregate, the one the store lists.
+func TestIPv6_NetAfterEviction(t *testing.T) {
+	s := New(Limits{MaxIPs: 3})
+	pregreet := func(sec int, a string) string {
+		return fmt.Sprintf("Nov 27 10:00:%02d mail postfix/postscreen[1]: PREGREET 5 after 0 from [%s]:1: x", sec, a)
+	}
+	feed(t, s, pregreet(1, "2001:db8:7:1::1"), pregreet(2, "2001:db8:7:1::2"), pregreet(3, "2001:db8:7:1::2"))
+	if nets := s.Nets(); len(nets) != 1 || nets[0].IPs != 2 || nets[0].Total != 3 {
+		t.Fatalf("before eviction: nets %+v", nets)
+	}
+	feed(t, s, pregreet(4, "192.0.2.1"), pregreet(5, "192.0.2.2"), pregreet(6, "192.0.2.3"))
+	if s.Get(ip("2001:db8:7:1::1")) != nil || s.Get(ip("2001:db8:7:1::2")) != nil || len(s.Nets()) != 0 {
+		t.Fatalf("the /64's addresses were not evicted: nets %+v", s.Nets())
+	}
+	feed(t, s, pregreet(7, "2001:db8:7:1::3"), pregreet(8, "2001:db8:7:1::4"), pregreet(9, "2001:db8:7:1::4"))
+	nets := s.Nets()
+	if len(nets) != 1 || nets[0].IPs != 2 || nets[0].Total != 3 || !nets[0].Last.Equal(time.Date(2026, 11, 27, 10, 0, 9, 0, time.UTC)) {
+		t.Fatalf("after eviction: nets %+v, want one /64 with 2 IPs, 3 events, last 10:00:09", nets)
+	}
+}
+
 // TestLines_ByteBudgetKeepsNewestRings: over many IPs and lines the budget holds, the newest
 // IPs keep their lines and counters of emptied IPs stay, including IPs seen again after their
 // lines were dropped.
