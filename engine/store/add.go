@@ -306,12 +306,9 @@ func (s *Store) evict(ip *IP) {
 	if s.last == ip {
 		s.last = nil
 	}
-	if ip.Addr.Is6() {
-		p := net64(ip.Addr)
-		if nt := s.v6[p]; nt != nil {
-			if nt.IPs--; nt.IPs == 0 {
-				delete(s.v6, p)
-			}
+	if nt := ip.net; nt != nil {
+		if nt.IPs--; nt.IPs == 0 {
+			delete(s.v6, nt.Prefix)
 		}
 	}
 	s.lineBytes -= int64(ip.lineBytes)
